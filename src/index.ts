@@ -1,0 +1,2 @@
+// The library API: assemble, run and inspect VxD sources from TypeScript.
+export * from "./ir/types.js";
