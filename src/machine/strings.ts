@@ -76,9 +76,10 @@ export function stringOp(cpu: Cpu, d: DInstr, budget: number): number {
     once(cpu, d.op, d.size, step);
     return 1;
   }
-  // REPE/REPNE test ZF only after CMPS and SCAS; with the other three they act as REP.
+  // REP and REPE are one prefix byte (F3): with CMPS and SCAS it repeats while ZF = 1. With
+  // the other three, REPE and REPNE act as REP.
   const compares = d.op === 62 || d.op === 63;
-  const whileZ = compares && d.extra === Rep.REPE,
+  const whileZ = compares && d.extra !== Rep.REPNE,
     whileNZ = compares && d.extra === Rep.REPNE;
   let n = 0;
   while (R[ECX] !== 0) {
