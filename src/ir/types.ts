@@ -271,6 +271,8 @@ export interface IrProgram {
   readonly devices: readonly DeviceDecl[];
   /** Index of the first top-level instruction (the program's entry), or -1 if there is none. */
   readonly entry: number;
+  /** The first top-level instruction of each file that has top-level code, in load order. */
+  readonly entries: readonly { readonly file: string; readonly index: number }[];
   /** The source files, by name, for rendering diagnostics. */
   readonly sources: ReadonlyMap<string, string>;
 }

@@ -1,0 +1,291 @@
+// The statement grammar: one source line at a time.
+//
+//   line          := label? statement?
+//   label         := Identifier (":" | "::")
+//   statement     := namedDirective | strucInstance | command
+//   namedDirective:= Identifier ("=" expr | dataKw dataList | PROC list? | ENDP | STRUC | ENDS | LABEL expr | SEGMENT list?)
+//   strucInstance := Identifier Identifier dataList          (a variable of a STRUC type: `x Foo <>`)
+//   command       := (Identifier | DotName) operandList?     (instruction, directive or macro)
+//   operandList   := operand? ("," operand?)*
+//   operand       := expression (DUP "(" operandList ")")?
+//
+// Expressions follow MASM's precedence, loosest first: OR XOR · AND · NOT · EQ NE LT LE GT GE ·
+// + - · * / MOD SHL SHR · unary + - and OFFSET SIZE TYPE SHORT … · PTR · postfix [ ] .field :seg.
+// Lines whose text is not made of tokens (EQU, MACRO headers, INCLUDE, %OUT) are taken apart by the
+// front end from the raw line; they never reach this parser.
+import { CstParser, type CstNode, type IToken } from "chevrotain";
+import * as T from "./tokens.js";
+
+export class LineParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { maxLookahead: 3, recoveryEnabled: false });
+    this.performSelfAnalysis();
+  }
+
+  public line = this.RULE("line", () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Colon || this.LA(2).tokenType === T.DoubleColon,
+      DEF: () => this.SUBRULE(this.label),
+    });
+    this.OPTION2(() => this.SUBRULE(this.statement));
+  });
+
+  public label = this.RULE("label", () => {
+    this.CONSUME(T.Identifier);
+    this.OR([{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.CONSUME(T.DoubleColon) }]);
+  });
+
+  public statement = this.RULE("statement", () => {
+    this.OR([
+      {
+        GATE: () => isNamedDirectiveWord(this.LA(2)) && this.LA(3).tokenType !== T.KwPtr,
+        ALT: () => this.SUBRULE(this.namedDirective),
+        IGNORE_AMBIGUITIES: true,
+      },
+      {
+        GATE: () => this.LA(2).tokenType === T.Identifier && this.LA(3).tokenType === T.AngleText,
+        ALT: () => this.SUBRULE(this.strucInstance),
+        IGNORE_AMBIGUITIES: true,
+      },
+      { ALT: () => this.SUBRULE(this.command), IGNORE_AMBIGUITIES: true },
+    ]);
+  });
+
+  public namedDirective = this.RULE("namedDirective", () => {
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.expression);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.DataKeyword);
+          this.SUBRULE(this.operandList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwProc);
+          this.OPTION(() => this.SUBRULE2(this.operandList));
+        },
+      },
+      { ALT: () => this.CONSUME(T.KwEndp) },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwStruc);
+          this.OPTION2(() => this.SUBRULE3(this.operandList));
+        },
+      },
+      { ALT: () => this.CONSUME(T.KwEnds) },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwLabel);
+          this.SUBRULE2(this.expression);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.KwSegment);
+          this.OPTION3(() => this.SUBRULE4(this.operandList));
+        },
+      },
+    ]);
+  });
+
+  public strucInstance = this.RULE("strucInstance", () => {
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME2(T.Identifier, { LABEL: "type" });
+    this.SUBRULE(this.operandList);
+  });
+
+  public command = this.RULE("command", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier, { LABEL: "head" }) }, { ALT: () => this.CONSUME(T.DotName, { LABEL: "head" }) }]);
+    this.OPTION(() => this.SUBRULE(this.operandList));
+  });
+
+  public operandList = this.RULE("operandList", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.SUBRULE(this.operand);
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            this.OPTION(() => this.SUBRULE2(this.operand));
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.AT_LEAST_ONE(() => {
+            this.CONSUME2(T.Comma);
+            this.OPTION2(() => this.SUBRULE3(this.operand));
+          });
+        },
+      },
+    ]);
+  });
+
+  public operand = this.RULE("operand", () => {
+    this.SUBRULE(this.expression);
+    this.OPTION(() => {
+      this.CONSUME(T.KwDup);
+      this.CONSUME(T.LParen);
+      this.SUBRULE(this.operandList);
+      this.CONSUME(T.RParen);
+    });
+  });
+
+  public expression = this.RULE("expression", () => {
+    this.SUBRULE(this.andExpr, { LABEL: "operands" });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.KwOr, { LABEL: "ops" }) }, { ALT: () => this.CONSUME(T.KwXor, { LABEL: "ops" }) }]);
+      this.SUBRULE2(this.andExpr, { LABEL: "operands" });
+    });
+  });
+
+  public andExpr = this.RULE("andExpr", () => {
+    this.SUBRULE(this.notExpr, { LABEL: "operands" });
+    this.MANY(() => {
+      this.CONSUME(T.KwAnd, { LABEL: "ops" });
+      this.SUBRULE2(this.notExpr, { LABEL: "operands" });
+    });
+  });
+
+  public notExpr = this.RULE("notExpr", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.KwNot);
+          this.SUBRULE(this.notExpr);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.relExpr) },
+    ]);
+  });
+
+  public relExpr = this.RULE("relExpr", () => {
+    this.SUBRULE(this.addExpr, { LABEL: "operands" });
+    this.OPTION(() => {
+      this.CONSUME(T.RelOperator, { LABEL: "ops" });
+      this.SUBRULE2(this.addExpr, { LABEL: "operands" });
+    });
+  });
+
+  public addExpr = this.RULE("addExpr", () => {
+    this.SUBRULE(this.mulExpr, { LABEL: "operands" });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: "ops" }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: "ops" }) }]);
+      this.SUBRULE2(this.mulExpr, { LABEL: "operands" });
+    });
+  });
+
+  public mulExpr = this.RULE("mulExpr", () => {
+    this.SUBRULE(this.unaryExpr, { LABEL: "operands" });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star, { LABEL: "ops" }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: "ops" }) },
+        { ALT: () => this.CONSUME(T.MulOperator, { LABEL: "ops" }) },
+      ]);
+      this.SUBRULE2(this.unaryExpr, { LABEL: "operands" });
+    });
+  });
+
+  public unaryExpr = this.RULE("unaryExpr", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([
+            { ALT: () => this.CONSUME(T.Plus, { LABEL: "prefix" }) },
+            { ALT: () => this.CONSUME(T.Minus, { LABEL: "prefix" }) },
+            { ALT: () => this.CONSUME(T.TypeOperator, { LABEL: "prefix" }) },
+          ]);
+          this.SUBRULE(this.unaryExpr);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.ptrExpr) },
+    ]);
+  });
+
+  public ptrExpr = this.RULE("ptrExpr", () => {
+    this.SUBRULE(this.postfixExpr);
+    this.OPTION(() => {
+      this.CONSUME(T.KwPtr);
+      this.SUBRULE(this.unaryExpr);
+    });
+  });
+
+  public postfixExpr = this.RULE("postfixExpr", () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            this.SUBRULE(this.expression);
+            this.CONSUME(T.RBracket);
+          },
+        },
+        { ALT: () => this.CONSUME(T.DotName) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Colon);
+            this.SUBRULE2(this.primary, { LABEL: "segTarget" });
+          },
+        },
+      ]);
+    });
+  });
+
+  public primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLit) },
+      { ALT: () => this.CONSUME(T.StringLit) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.DataKeyword) },
+      { ALT: () => this.CONSUME(T.AngleText) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression, { LABEL: "paren" });
+          this.CONSUME(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.SUBRULE2(this.expression, { LABEL: "bracket" });
+          this.CONSUME(T.RBracket);
+        },
+      },
+    ]);
+  });
+}
+
+const NAMED_DIRECTIVE_TYPES = new Set([
+  T.Equals.tokenTypeIdx,
+  T.KwProc.tokenTypeIdx,
+  T.KwEndp.tokenTypeIdx,
+  T.KwStruc.tokenTypeIdx,
+  T.KwEnds.tokenTypeIdx,
+  T.KwLabel.tokenTypeIdx,
+  T.KwSegment.tokenTypeIdx,
+]);
+
+function isNamedDirectiveWord(t: IToken): boolean {
+  if (NAMED_DIRECTIVE_TYPES.has(t.tokenType.tokenTypeIdx)) return true;
+  return (t.tokenType.CATEGORIES ?? []).includes(T.DataKeyword);
+}
+
+let shared: LineParser | undefined;
+
+/** The one parser instance (building one runs Chevrotain's grammar analysis, so it is reused). */
+export function lineParser(): LineParser {
+  shared ??= new LineParser();
+  return shared;
+}
+
+export type { CstNode };

@@ -1,0 +1,399 @@
+// Expression evaluation. An operand evaluates to a Value: a constant, maybe registers (inside
+// brackets), maybe a memory reference, maybe a size. Constant contexts (EQU, IF, DUP) insist
+// that nothing but the constant is present.
+import type { SourceSpan } from "../ir/types.js";
+import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Expr } from "./ast.js";
+import { registerByName, SEGMENT_REGISTERS, type RegisterRef } from "./registers.js";
+import type { Sym } from "./symbols.js";
+
+export class FrontError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+export function fail(d: Diagnostic): never {
+  throw new FrontError(d);
+}
+
+export interface Value {
+  /** Constant part (an address for labels). Unbounded during arithmetic; wrapped when used. */
+  c: number;
+  base: RegisterRef | null;
+  index: RegisterRef | null;
+  scale: number;
+  /** The whole value is this register (only meaningful when nothing else is present). */
+  reg: RegisterRef | null;
+  /** A memory reference: brackets, or a data symbol named without OFFSET. */
+  mem: boolean;
+  /** Operand size from PTR, a data symbol's type or a field; 0 if unknown. */
+  size: number;
+  /** The value names a code label (a direct jump/call target) with this instruction index. */
+  codeIndex: number;
+  /** The value came from a data or code label (an address) rather than a number. */
+  address: boolean;
+  /** A quoted string, kept for data definitions. */
+  str: string | null;
+  /** `?` (uninitialised). */
+  uninit: boolean;
+  /** The value was written with SHORT. */
+  short: boolean;
+  /** A segment register named as an operand (not simulated). */
+  segReg: string | null;
+}
+
+export function constant(c: number): Value {
+  return {
+    c,
+    base: null,
+    index: null,
+    scale: 1,
+    reg: null,
+    mem: false,
+    size: 0,
+    codeIndex: -1,
+    address: false,
+    str: null,
+    uninit: false,
+    short: false,
+    segReg: null,
+  };
+}
+
+export interface EvalContext {
+  lookup(name: string): Sym | undefined;
+  /** `$`: the current location. */
+  here(): number;
+  /** Code index of the anonymous label `@@` before (@B) or after (@F) the current statement. */
+  anonymous(forward: boolean): number | undefined;
+  codeAddress(index: number): number;
+  /** Called for an undefined name; must throw (or return a value to use instead). */
+  undefinedName(name: string, span: SourceSpan): Value;
+}
+
+const TYPE_SIZES: Record<string, number> = {
+  BYTE: 1, SBYTE: 1, DB: 1, WORD: 2, SWORD: 2, DW: 2, DWORD: 4, SDWORD: 4, DD: 4,
+  FWORD: 6, DF: 6, QWORD: 8, DQ: 8, TBYTE: 10, DT: 10, NEAR: 4, FAR: 6, NEAR32: 4,
+};
+
+export function typeSizeOfName(name: string): number | undefined {
+  return TYPE_SIZES[name.toUpperCase()];
+}
+
+function hasRegs(v: Value): boolean {
+  return v.base !== null || v.index !== null || v.reg !== null;
+}
+
+/** MASM reads a short string in an expression as a number, first character most significant. */
+export function stringAsNumber(s: string): number {
+  let n = 0;
+  for (const ch of s) n = (n * 256 + (ch.charCodeAt(0) & 0xff)) % 0x1_0000_0000;
+  return n;
+}
+
+export class Evaluator {
+  constructor(private readonly ctx: EvalContext) {}
+
+  /** A constant: no registers, no memory. */
+  constant(e: Expr): number {
+    const v = this.value(e);
+    if (v.uninit) fail(diag("bad-expression", e.span, "`?` is only allowed in data definitions"));
+    if (hasRegs(v) || v.mem && !v.address) fail(diag("bad-expression", e.span, "a constant expression is needed here, not a register or memory operand"));
+    return v.str !== null ? stringAsNumber(v.str) : v.c;
+  }
+
+  value(e: Expr): Value {
+    switch (e.k) {
+      case "num":
+        return constant(e.value);
+      case "str": {
+        const v = constant(stringAsNumber(e.value));
+        v.str = e.value;
+        return v;
+      }
+      case "bad":
+        fail(diag("bad-expression", e.span, "this expression cannot be evaluated"));
+      // eslint-disable-next-line no-fallthrough
+      case "text":
+        fail(diag("bad-expression", e.span, "a `<text>` literal is not allowed here"));
+      // eslint-disable-next-line no-fallthrough
+      case "name":
+        return this.name(e.name, e.span);
+      case "unary":
+        return this.unary(e.op, e.arg, e.span);
+      case "binary":
+        return this.binary(e.op, this.value(e.left), this.value(e.right), e);
+      case "index": {
+        const inner = this.value(e.inner);
+        const v = e.left ? this.add(this.value(e.left), inner, e.span) : inner;
+        if (v.reg) {
+          v.base = v.reg;
+          v.reg = null;
+        }
+        v.mem = true;
+        return v;
+      }
+      case "field": {
+        const left = this.value(e.left);
+        const f = this.ctx.lookup(e.field);
+        let offset: number;
+        let size = 0;
+        if (f?.kind === "field") {
+          offset = f.offset;
+          size = f.size;
+        } else if (f?.kind === "equate") {
+          offset = f.value;
+        } else {
+          return this.ctx.undefinedName(e.field, e.span);
+        }
+        if (left.reg) {
+          left.base = left.reg;
+          left.reg = null;
+        }
+        left.c += offset;
+        left.size = size || left.size;
+        left.codeIndex = -1;
+        return left;
+      }
+      case "ptr": {
+        const size = this.typeSize(e.type);
+        const v = this.value(e.arg);
+        v.size = size;
+        return v;
+      }
+      case "seg": {
+        // Flat model: a segment override or FLAT: changes nothing.
+        const v = this.value(e.arg);
+        v.segReg = null;
+        return v;
+      }
+      case "dup":
+        fail(diag("bad-expression", e.span, "DUP is only allowed in data definitions"));
+    }
+  }
+
+  typeSize(e: Expr): number {
+    if (e.k === "name") {
+      const t = typeSizeOfName(e.name);
+      if (t !== undefined) return t;
+      const s = this.ctx.lookup(e.name);
+      if (s?.kind === "struc") return s.info.size;
+    }
+    fail(diag("bad-expression", e.span, "PTR needs a type on its left: BYTE, WORD, DWORD, a STRUC name, NEAR or FAR"));
+  }
+
+  private name(name: string, span: SourceSpan): Value {
+    const upper = name.toUpperCase();
+    const r = registerByName(upper);
+    if (r) {
+      const v = constant(0);
+      v.reg = r;
+      return v;
+    }
+    if (SEGMENT_REGISTERS.has(upper)) {
+      const v = constant(0);
+      v.segReg = upper;
+      return v;
+    }
+    if (upper === "$") return { ...constant(this.ctx.here()), address: true };
+    if (upper === "?") return { ...constant(0), uninit: true };
+    if (upper === "@B" || upper === "@F") {
+      const index = this.ctx.anonymous(upper === "@F");
+      if (index === undefined) {
+        fail(diag("undefined-symbol", span, `there is no \`@@:\` label ${upper === "@F" ? "after" : "before"} this line for \`${name}\``));
+      }
+      return this.codeLabel(index);
+    }
+    const s = this.ctx.lookup(name);
+    if (!s) return this.ctx.undefinedName(name, span);
+    switch (s.kind) {
+      case "equate":
+        return constant(s.value);
+      case "code":
+        return this.codeLabel(s.index);
+      case "data":
+        return { ...constant(s.address), mem: true, size: s.size, address: true };
+      case "field":
+        return { ...constant(s.offset), size: s.size };
+      case "struc":
+        return constant(s.info.size);
+      case "extern":
+        fail(diag("undefined-symbol", span, `\`${name}\` is declared EXTRN but no loaded file makes it PUBLIC`, { help: "load the file that defines it too, or define it here" }));
+      // eslint-disable-next-line no-fallthrough
+      case "text":
+        fail(diag("bad-expression", span, `\`${name}\` is a text equate whose text is not an expression here`));
+      // eslint-disable-next-line no-fallthrough
+      case "macro":
+        fail(diag("bad-expression", span, `\`${name}\` is a macro, not a value`));
+    }
+  }
+
+  private codeLabel(index: number): Value {
+    return { ...constant(this.ctx.codeAddress(index)), codeIndex: index, address: true, size: 4 };
+  }
+
+  private unary(op: string, argExpr: Expr, span: SourceSpan): Value {
+    if (op === "SIZE" || op === "SIZEOF" || op === "TYPE" || op === "LENGTH" || op === "LENGTHOF") {
+      return constant(this.sizeOperator(op, argExpr));
+    }
+    const v = this.value(argExpr);
+    switch (op) {
+      case "+":
+        return v;
+      case "-":
+        this.requireConstant(v, argExpr.span);
+        return constant(-v.c);
+      case "NOT":
+        this.requireConstant(v, argExpr.span);
+        return constant(~v.c >>> 0);
+      case "OFFSET":
+      case "OFFSET32":
+        if (hasRegs(v)) fail(diag("bad-expression", span, `${op} needs a label or variable, not a register`));
+        return { ...constant(v.c), address: v.address, codeIndex: -1 };
+      case "SHORT":
+        v.short = true;
+        return v;
+      case "HIGH":
+        this.requireConstant(v, argExpr.span);
+        return constant((v.c >>> 8) & 0xff);
+      case "LOW":
+        this.requireConstant(v, argExpr.span);
+        return constant(v.c & 0xff);
+      case "HIGHWORD":
+        this.requireConstant(v, argExpr.span);
+        return constant((v.c >>> 16) & 0xffff);
+      case "LOWWORD":
+        this.requireConstant(v, argExpr.span);
+        return constant(v.c & 0xffff);
+      case "SEG":
+        return constant(0);
+      case "THIS":
+        return constant(this.ctx.here());
+      default:
+        fail(diag("bad-expression", span, `the operator ${op} is not supported`));
+    }
+  }
+
+  private sizeOperator(op: string, e: Expr): number {
+    if (e.k === "name") {
+      const t = typeSizeOfName(e.name);
+      if (t !== undefined) return op.startsWith("LENGTH") ? 1 : t;
+      const s = this.ctx.lookup(e.name);
+      if (s?.kind === "struc") return op.startsWith("LENGTH") ? 1 : s.info.size;
+      if (s?.kind === "data") {
+        if (op === "TYPE") return s.size;
+        if (op.startsWith("LENGTH")) return s.count;
+        return s.size * s.count;
+      }
+      if (s?.kind === "field") return op.startsWith("LENGTH") ? 1 : s.size;
+      if (s?.kind === "code") return op === "TYPE" ? 0xff04 : 0;
+      if (registerByName(e.name)) return op.startsWith("LENGTH") ? 1 : registerByName(e.name)!.size;
+    }
+    const v = this.value(e);
+    return op.startsWith("LENGTH") ? 1 : v.size;
+  }
+
+  private requireConstant(v: Value, span: SourceSpan): void {
+    if (hasRegs(v) || v.mem && !v.address || v.segReg) fail(diag("bad-expression", span, "this operator needs a constant"));
+  }
+
+  private add(a: Value, b: Value, span: SourceSpan): Value {
+    const r = { ...a };
+    r.c = a.c + b.c;
+    r.mem = a.mem || b.mem;
+    r.size = a.size || b.size;
+    r.address = a.address || b.address;
+    r.codeIndex = -1;
+    r.str = null;
+    for (const part of [b.reg, b.base].filter((x): x is RegisterRef => x !== null)) this.addRegister(r, part, 1, span);
+    if (r.reg && (b.reg || b.base || b.index || r.c !== 0 || r.mem)) {
+      const reg = r.reg;
+      r.reg = null;
+      this.addRegister(r, reg, 1, span);
+    }
+    if (b.index) this.addRegister(r, b.index, b.scale, span);
+    return r;
+  }
+
+  private addRegister(v: Value, reg: RegisterRef, scale: number, span: SourceSpan): void {
+    if (reg.size !== 4) fail(diag("bad-operand", span, `\`${reg.name}\` cannot be used in a 32-bit address`));
+    if (scale === 1 && v.base === null && v.reg === null) {
+      v.base = reg;
+    } else if (v.index === null) {
+      v.index = reg;
+      v.scale = scale;
+    } else if (scale === 1 && v.base === null) {
+      v.base = reg;
+    } else {
+      fail(diag("bad-operand", span, "an address can have at most a base and an index register"));
+    }
+  }
+
+  private binary(op: string, a: Value, b: Value, e: Expr): Value {
+    const span = e.span;
+    if (op === "+") return this.add(a, b, span);
+    if (op === "-") {
+      if (hasRegs(b)) fail(diag("bad-operand", span, "a register cannot be subtracted"));
+      const r = { ...a, codeIndex: -1, str: null };
+      r.c = a.c - b.c;
+      // The difference of two addresses is a plain number.
+      if (a.address && b.address) {
+        r.address = false;
+        r.mem = false;
+        r.size = 0;
+      }
+      return r;
+    }
+    if (op === "*") {
+      const regSide = a.reg ? a : b.reg ? b : null;
+      if (regSide) {
+        const other = regSide === a ? b : a;
+        this.requireConstant(other, span);
+        const scale = other.c;
+        if (![1, 2, 4, 8].includes(scale)) fail(diag("bad-operand", span, `an index register can be scaled by 1, 2, 4 or 8, not ${scale}`));
+        const v = constant(0);
+        this.addRegister(v, regSide.reg!, scale, span);
+        if (v.base && scale === 1) return v;
+        return v;
+      }
+    }
+    this.requireConstant(a, span);
+    this.requireConstant(b, span);
+    const x = a.str !== null ? stringAsNumber(a.str) : a.c;
+    const y = b.str !== null ? stringAsNumber(b.str) : b.c;
+    const u = (n: number): number => n >>> 0;
+    switch (op) {
+      case "*":
+        return constant(Number((BigInt(Math.trunc(x)) * BigInt(Math.trunc(y))) & 0xffffffffn));
+      case "/":
+      case "MOD":
+        if (y === 0) fail(diag("bad-expression", span, "division by zero in a constant expression"));
+        return constant(op === "/" ? Math.trunc(x / y) : x % y);
+      case "SHL":
+        return constant(y >= 32 ? 0 : u(x << y));
+      case "SHR":
+        return constant(y >= 32 ? 0 : u(x) >>> y);
+      case "AND":
+        return constant(u(x & y));
+      case "OR":
+        return constant(u(x | y));
+      case "XOR":
+        return constant(u(x ^ y));
+      case "EQ":
+        return constant(u(x) === u(y) ? 0xffffffff : 0);
+      case "NE":
+        return constant(u(x) !== u(y) ? 0xffffffff : 0);
+      case "LT":
+        return constant(x < y ? 0xffffffff : 0);
+      case "LE":
+        return constant(x <= y ? 0xffffffff : 0);
+      case "GT":
+        return constant(x > y ? 0xffffffff : 0);
+      case "GE":
+        return constant(x >= y ? 0xffffffff : 0);
+      default:
+        fail(diag("bad-expression", span, `the operator ${op} is not supported`));
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// Source text → lines of tokens (the parser and the front end work one line at a time).
+import type { IToken } from "chevrotain";
+import { lex } from "../../grammar/lexer.js";
+import { BlockBody, NewLine, UnterminatedString } from "../../grammar/tokens.js";
+import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
+
+export interface SourceLine {
+  readonly tokens: IToken[];
+  /** 1-based line number in its file. */
+  readonly line: number;
+  /** The raw text of the line. */
+  readonly text: string;
+  /** For a MACRO/REPT/IRP/IRPC header: the raw body text that follows it (up to ENDM). */
+  body: IToken | null;
+  /** The body ran to the end of the text without its ENDM. */
+  bodyUnclosed?: boolean;
+}
+
+export interface SplitResult {
+  readonly lines: SourceLine[];
+  readonly comments: IToken[];
+  readonly diagnostics: Diagnostic[];
+  readonly text: string;
+}
+
+export function splitLines(source: string, file: string): SplitResult {
+  const { tokens, comments, errors, text } = lex(source);
+  const rawLines = text.split(/\r\n|\r|\n/);
+  const diagnostics: Diagnostic[] = errors.map((e) => {
+    const line = e.line ?? 1;
+    const column = e.column ?? 1;
+    const ch = text.charAt(e.offset);
+    return diag("bad-character", { file, line, column, endLine: line, endColumn: column + Math.max(1, e.length) }, `unexpected character \`${ch}\``);
+  });
+  const lines: SourceLine[] = [];
+  let current: IToken[] = [];
+  let last: SourceLine | null = null;
+  let dropLine = false;
+  const flush = (): void => {
+    if (dropLine) {
+      dropLine = false;
+      current = [];
+      return;
+    }
+    if (current.length === 0) return;
+    const line = current[0]!.startLine ?? 1;
+    last = { tokens: current, line, text: rawLines[line - 1] ?? "", body: null };
+    lines.push(last);
+    current = [];
+  };
+  for (const t of tokens) {
+    if (t.tokenType === NewLine) {
+      flush();
+      continue;
+    }
+    if (t.tokenType === BlockBody) {
+      flush();
+      if (last) (last as SourceLine).body = t;
+      continue;
+    }
+    if (t.tokenType === UnterminatedString) {
+      const line = t.startLine ?? 1;
+      const column = t.startColumn ?? 1;
+      diagnostics.push(
+        diag("unterminated-string", { file, line, column, endLine: line, endColumn: (t.endColumn ?? column) + 1 }, "this string has no closing quote", {
+          help: `end it with ${t.image[0]} on the same line`,
+        }),
+      );
+      dropLine = true;
+      continue;
+    }
+    current.push(t);
+  }
+  flush();
+  for (const l of lines) if (l.body && (l.body.endOffset ?? 0) >= text.length - 1) l.bodyUnclosed = true;
+  return { lines, comments, diagnostics, text };
+}

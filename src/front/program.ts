@@ -1,0 +1,89 @@
+// What the front end hands on: instruction and data items in program order, per-file symbol
+// tables, procedures and devices. Lowering turns it into the IR; lint reads it too.
+import type { Cond, Op, SourceSpan } from "../ir/types.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Expr } from "./ast.js";
+import type { SymbolTable } from "./symbols.js";
+
+/** One source file's assembly state after the first pass. */
+export interface Unit {
+  readonly file: string;
+  readonly symbols: SymbolTable;
+  /** Code indices of the `@@:` labels, in source order. */
+  readonly anonymous: number[];
+  /** Whether `include vmm.inc` was seen. */
+  includesVmm: boolean;
+}
+
+/** A pseudo-operation the front end emits directly (service calls, traces, glue jumps). */
+export interface Synthetic {
+  readonly op: Op;
+  readonly extra: number;
+  readonly text: string | null;
+  /** For a glue JMP: the instruction index to go to (patched when known). */
+  target: number;
+}
+
+export interface InstrItem {
+  readonly mnemonic: string;
+  readonly operands: readonly (Expr | null)[];
+  readonly span: SourceSpan;
+  readonly unit: Unit;
+  /** How many `@@:` labels precede this instruction in its file (resolves @B / @F). */
+  readonly anonBefore: number;
+  /** `rep`, `repe`, `repne` or "" */
+  readonly prefix: string;
+  readonly synthetic: Synthetic | null;
+  /** Macro expansions this came from, innermost first ("in expansion of X"). */
+  readonly origin: readonly string[];
+  /** Name of the enclosing procedure, or "" at top level. */
+  readonly proc: string;
+  /** Segment class the instruction is assembled in: "LOCKED", "PAGEABLE", "INIT", … or "". */
+  readonly segment: string;
+}
+
+export interface DataItem {
+  readonly address: number;
+  /** Element size: 1, 2, 4, 6, 8, 10 (ignored for struc instances). */
+  readonly elementSize: number;
+  readonly operands: readonly (Expr | null)[];
+  readonly span: SourceSpan;
+  readonly unit: Unit;
+  readonly anonBefore: number;
+  /** For a STRUC instance: the structure. */
+  readonly struc: import("./symbols.js").StrucInfo | null;
+  readonly byteLength: number;
+}
+
+export interface ProcRecord {
+  readonly name: string;
+  start: number;
+  end: number;
+  readonly options: readonly string[];
+  readonly segment: string;
+  readonly span: SourceSpan;
+  readonly file: string;
+}
+
+export interface DeviceRecord {
+  readonly name: string;
+  readonly operands: readonly (Expr | null)[];
+  readonly ddbAddress: number;
+  readonly span: SourceSpan;
+  readonly unit: Unit;
+}
+
+export interface FrontResult {
+  readonly units: readonly Unit[];
+  readonly instrs: readonly InstrItem[];
+  readonly data: readonly DataItem[];
+  readonly dataSize: number;
+  readonly procs: readonly ProcRecord[];
+  readonly devices: readonly DeviceRecord[];
+  /** First top-level instruction of each file that has top-level code. */
+  readonly entries: readonly { file: string; index: number }[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+export type { Cond };

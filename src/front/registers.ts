@@ -1,0 +1,26 @@
+// Register names as operands and inside memory references.
+import { REG_NAMES16, REG_NAMES32, REG_NAMES8_HIGH, REG_NAMES8_LOW, type Reg, type Size } from "../ir/types.js";
+
+export interface RegisterRef {
+  readonly reg: Reg;
+  readonly size: Size;
+  readonly high: boolean;
+  readonly name: string;
+}
+
+const TABLE = new Map<string, RegisterRef>();
+REG_NAMES32.forEach((n, i) => TABLE.set(n.toUpperCase(), { reg: i as Reg, size: 4, high: false, name: n }));
+REG_NAMES16.forEach((n, i) => TABLE.set(n.toUpperCase(), { reg: i as Reg, size: 2, high: false, name: n }));
+REG_NAMES8_LOW.forEach((n, i) => TABLE.set(n.toUpperCase(), { reg: i as Reg, size: 1, high: false, name: n }));
+REG_NAMES8_HIGH.forEach((n, i) => TABLE.set(n.toUpperCase(), { reg: i as Reg, size: 1, high: true, name: n }));
+
+export const SEGMENT_REGISTERS: ReadonlySet<string> = new Set(["CS", "DS", "ES", "FS", "GS", "SS"]);
+
+export function registerByName(name: string): RegisterRef | undefined {
+  return TABLE.get(name.toUpperCase());
+}
+
+export function isRegisterName(name: string): boolean {
+  const u = name.toUpperCase();
+  return TABLE.has(u) || SEGMENT_REGISTERS.has(u);
+}

@@ -1,0 +1,65 @@
+// Symbols of one source file (MASM symbols are case-insensitive: keys are upper case).
+import type { SourceSpan } from "../ir/types.js";
+import type { MacroDef } from "./macros.js";
+
+export interface StrucField {
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+  /** Bytes of the field's default value (from its definition), length = size. */
+  readonly init: Uint8Array | null;
+}
+
+export interface StrucInfo {
+  readonly name: string;
+  readonly size: number;
+  readonly fields: readonly StrucField[];
+}
+
+export type Sym =
+  | { readonly kind: "equate"; readonly name: string; value: number; readonly redefinable: boolean; readonly span: SourceSpan | null }
+  | { readonly kind: "text"; readonly name: string; readonly text: string; readonly span: SourceSpan | null }
+  | { readonly kind: "code"; readonly name: string; readonly index: number; readonly span: SourceSpan | null }
+  | {
+      readonly kind: "data";
+      readonly name: string;
+      readonly address: number;
+      /** Element size: 1, 2, 4 … or a STRUC's size. */
+      readonly size: number;
+      readonly count: number;
+      readonly struc: StrucInfo | null;
+      readonly span: SourceSpan | null;
+    }
+  | { readonly kind: "struc"; readonly name: string; readonly info: StrucInfo; readonly span: SourceSpan | null }
+  | { readonly kind: "field"; readonly name: string; readonly offset: number; readonly size: number; readonly struc: string; readonly span: SourceSpan | null }
+  | { readonly kind: "extern"; readonly name: string; readonly size: number; readonly span: SourceSpan | null }
+  | { readonly kind: "macro"; readonly name: string; readonly def: MacroDef; readonly span: SourceSpan | null };
+
+export class SymbolTable {
+  private readonly map = new Map<string, Sym>();
+
+  get(name: string): Sym | undefined {
+    return this.map.get(name.toUpperCase());
+  }
+
+  has(name: string): boolean {
+    return this.map.has(name.toUpperCase());
+  }
+
+  set(sym: Sym): void {
+    this.map.set(sym.name.toUpperCase(), sym);
+  }
+
+  delete(name: string): void {
+    this.map.delete(name.toUpperCase());
+  }
+
+  values(): IterableIterator<Sym> {
+    return this.map.values();
+  }
+
+  /** Names for "did you mean" hints. */
+  names(): string[] {
+    return [...this.map.values()].map((s) => s.name);
+  }
+}

@@ -1,0 +1,166 @@
+// Running an assembled program on the simulated VMM: the program model of `vmmasm run`.
+//
+// A file that declares devices has them loaded and booted (Sys_Critical_Init, Device_Init,
+// Init_Complete, Sys_VM_Init); the --vms extra VMs are created; each file's top-level code runs
+// in the System VM as that file's device; pending events run; the VMs are destroyed and the
+// devices shut down (Sys_VM_Terminate, System_Exit, Sys_Critical_Exit, each with its "…2").
+import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { REG_NAMES32, Reg, type IrProgram } from "../ir/types.js";
+import { Cpu } from "../machine/cpu.js";
+import { MachineFault } from "../machine/fault.js";
+import type { FlagName } from "../machine/flags.js";
+import { Memory } from "../machine/memory.js";
+import { builtinDevice, programDevice, userDevice, type RuntimeDevice } from "../vmm/runtime/devices.js";
+import { boot, createVm, shutdown } from "../vmm/runtime/lifecycle.js";
+import { VmmStop } from "../vmm/runtime/stop.js";
+import { Vmm, type TimelineEntry, type ViolationMode } from "../vmm/runtime/vmm.js";
+import { faultDiagnostic, issueDiagnostic } from "./fault-diagnostic.js";
+
+export type RegisterName = (typeof REG_NAMES32)[number];
+
+export interface RunOptions {
+  /** Instruction bound for the whole run (default 10,000,000). */
+  readonly maxSteps?: number;
+  /** VMs to create besides the System VM. */
+  readonly vms?: number;
+  readonly onViolation?: ViolationMode;
+  /** Registers when the top-level code starts (after boot). */
+  readonly registers?: Partial<Record<RegisterName, number>>;
+  /** Flags when the top-level code starts. */
+  readonly flags?: Partial<Record<FlagName, boolean | 0 | 1>>;
+  /** Bytes written into memory before anything runs. */
+  readonly memory?: readonly { readonly address: number; readonly bytes: ArrayLike<number> }[];
+  /** Called before every instruction (for --trace). */
+  readonly onStep?: (cpu: Cpu, index: number) => void;
+  readonly onTimeline?: (entry: TimelineEntry) => void;
+  readonly memorySize?: number;
+  /** Stack checks (default on). */
+  readonly checkStack?: boolean;
+  /** Top of the stack (initial ESP before the VMM's return address is pushed) and its size. */
+  readonly stackTop?: number;
+  readonly stackSize?: number;
+  /** Skip the device boot and shutdown broadcasts (the conformance runner's bare machine). */
+  readonly bare?: boolean;
+}
+
+export type RunStatus = "ok" | "fault" | "violation";
+
+export interface RunResult {
+  readonly status: RunStatus;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Everything Trace_Out, Debug_Out and Out_Debug_String wrote. */
+  readonly output: string;
+  readonly registers: Readonly<Record<RegisterName, number>>;
+  readonly flags: Readonly<Record<FlagName, 0 | 1>>;
+  readonly eflags: number;
+  readonly steps: number;
+  readonly vms: readonly { readonly id: number; readonly handle: number; readonly state: string }[];
+  readonly currentVm: number;
+  readonly devices: readonly { readonly name: string; readonly id: number; readonly initOrder: number; readonly loaded: boolean }[];
+  readonly pendingEvents: readonly { readonly handle: number; readonly kind: string; readonly vm: number; readonly callback: number }[];
+  readonly timeline: readonly TimelineEntry[];
+  readonly cpu: Cpu;
+  readMemory(address: number, length: number): Uint8Array;
+  readDword(address: number): number;
+}
+
+const FLAG_NAMES: readonly FlagName[] = ["cf", "pf", "af", "zf", "sf", "of", "df", "if"];
+
+function registerDevices(vmm: Vmm, program: IrProgram): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const list: RuntimeDevice[] = [builtinDevice("VMM", 0)];
+  program.devices.forEach((d, i) => list.push(userDevice(d, i + 1)));
+  const filesWithDevices = new Set(program.devices.map((d) => d.span.file));
+  for (const e of program.entries) if (!filesWithDevices.has(e.file)) list.push(programDevice(e.file, list.length));
+  for (const [i, dev] of list.entries()) {
+    const clash = list.slice(0, i).find((o) => o.name === dev.name || (dev.id !== 0 && o.id === dev.id));
+    if (clash) {
+      const what = clash.name === dev.name ? `name ${dev.name}` : `device ID ${dev.id.toString(16).toUpperCase()}h`;
+      problems.push(diag("device-clash", dev.decl?.span ?? null, `device ${dev.name} has the same ${what} as ${clash.builtin ? "the built-in device " : "device "}${clash.name}`, clash.decl ? { related: [{ span: clash.decl.span, message: "the other one is declared here" }] } : {}));
+      continue;
+    }
+    vmm.devices.push(dev);
+  }
+  return problems;
+}
+
+export function runProgram(program: IrProgram, options: RunOptions = {}): RunResult {
+  const vmm = new Vmm(program, { ...(options.vms !== undefined ? { vms: options.vms } : {}), ...(options.onViolation ? { onViolation: options.onViolation } : {}), ...(options.onTimeline ? { onTimeline: options.onTimeline } : {}) });
+  const memory = new Memory(options.memorySize);
+  const cpu = new Cpu(program, {
+    memory,
+    host: vmm,
+    ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+    ...(options.onStep ? { onStep: options.onStep } : {}),
+    ...(options.checkStack !== undefined ? { checkStack: options.checkStack } : {}),
+    ...(options.stackTop !== undefined ? { stackTop: options.stackTop } : {}),
+    ...(options.stackSize !== undefined ? { stackSize: options.stackSize } : {}),
+  });
+  vmm.attach(cpu);
+  const diagnostics: Diagnostic[] = registerDevices(vmm, program);
+  let status: RunStatus = diagnostics.length ? "violation" : "ok";
+  try {
+    for (const m of options.memory ?? []) memory.writeBytes(m.address >>> 0, Uint8Array.from(m.bytes));
+    if (status === "ok") {
+      if (!options.bare) boot(vmm);
+      for (let i = 0; i < (options.vms ?? 0); i++) createVm(vmm);
+      for (const entry of program.entries) runTopLevel(vmm, entry, options);
+      if (program.entries.length === 0 && program.devices.length === 0) {
+        diagnostics.push(diag("nothing-to-run", null, "the program has no top-level code and declares no device, so nothing ran"));
+      }
+      vmm.processEvents();
+      if (!options.bare) shutdown(vmm);
+    }
+  } catch (e) {
+    if (!(e instanceof MachineFault)) throw e;
+    status = e instanceof VmmStop ? "violation" : "fault";
+    diagnostics.push(faultDiagnostic(program, e));
+  }
+  for (const issue of vmm.issues) diagnostics.push(issueDiagnostic(program, issue));
+  if (status === "ok" && vmm.issues.length > 0) status = "violation";
+  return buildResult(vmm, cpu, status, diagnostics);
+}
+
+function runTopLevel(vmm: Vmm, entry: { file: string; index: number }, options: RunOptions): void {
+  const cpu = vmm.cpu;
+  // The top-level code is entered as if called by the VMM: a top-level `ret` returns to it.
+  cpu.regs.fill(0, 0, 8);
+  cpu.regs[Reg.ESP] = cpu.stackTop;
+  cpu.push32(cpu.sentinel);
+  cpu.regs[Reg.EBP] = vmm.currentVm.clientRegs;
+  cpu.setEflags(0x202);
+  for (const [name, value] of Object.entries(options.registers ?? {})) {
+    const r = REG_NAMES32.indexOf(name as RegisterName);
+    if (r >= 0 && value !== undefined) cpu.regs[r] = value | 0;
+  }
+  for (const [name, value] of Object.entries(options.flags ?? {})) cpu.setFlag(name as FlagName, value === true || value === 1);
+  const actor = vmm.devices.find((d) => !d.builtin && d.decl === null && d.name === programDevice(entry.file, 0).name) ?? vmm.devices.find((d) => d.decl?.span.file === entry.file) ?? null;
+  vmm.actors.push(actor);
+  try {
+    cpu.run(entry.index);
+  } finally {
+    vmm.actors.pop();
+  }
+}
+
+function buildResult(vmm: Vmm, cpu: Cpu, status: RunStatus, diagnostics: Diagnostic[]): RunResult {
+  const registers = Object.fromEntries(REG_NAMES32.map((n, i) => [n, cpu.regs[i]! >>> 0])) as Record<RegisterName, number>;
+  const flags = Object.fromEntries(FLAG_NAMES.map((f) => [f, cpu.getFlag(f) ? 1 : 0])) as Record<FlagName, 0 | 1>;
+  return {
+    status,
+    diagnostics,
+    output: vmm.output,
+    registers,
+    flags,
+    eflags: cpu.getEflags() >>> 0,
+    steps: cpu.steps,
+    vms: vmm.vms.map((v) => ({ id: v.id, handle: v.handle >>> 0, state: v.state })),
+    currentVm: vmm.currentVm.handle >>> 0,
+    devices: vmm.devices.map((d) => ({ name: d.name, id: d.id, initOrder: d.initOrder >>> 0, loaded: d.loaded })),
+    pendingEvents: vmm.events.pending().map((e) => ({ handle: e.handle >>> 0, kind: e.kind, vm: e.vm >>> 0, callback: e.callback >>> 0 })),
+    timeline: vmm.timeline,
+    cpu,
+    readMemory: (address, length) => cpu.memory.readBytes(address >>> 0, length),
+    readDword: (address) => cpu.memory.read32(address >>> 0) >>> 0,
+  };
+}
