@@ -1,5 +1,3 @@
-import { Cond } from "../ir/types.js";
-
 /**
  * Lazy status flags. An arithmetic instruction records what it did (a kind, its operands and its
  * result, all sign-extended from the operation width to int32, so one formula serves 8, 16 and
@@ -185,40 +183,40 @@ export class Flags {
     else this.update(FLAG_BITS[name], on ? STATUS_MASK : 0);
   }
 
-  /** Whether condition code `cc` (Cond) holds. */
+  /** Whether condition code `cc` (Cond) holds. Literal labels: see execute.ts. */
   cond(cc: number): boolean {
     switch (cc) {
-      case Cond.O:
+      case 0: // Cond.O
         return this.of();
-      case Cond.NO:
+      case 1: // Cond.NO
         return !this.of();
-      case Cond.B:
+      case 2: // Cond.B
         return this.cf();
-      case Cond.AE:
+      case 3: // Cond.AE
         return !this.cf();
-      case Cond.E:
+      case 4: // Cond.E
         return this.zf();
-      case Cond.NE:
+      case 5: // Cond.NE
         return !this.zf();
-      case Cond.BE:
+      case 6: // Cond.BE
         return this.cf() || this.zf();
-      case Cond.A:
+      case 7: // Cond.A
         return !(this.cf() || this.zf());
-      case Cond.S:
+      case 8: // Cond.S
         return this.sf();
-      case Cond.NS:
+      case 9: // Cond.NS
         return !this.sf();
-      case Cond.P:
+      case 10: // Cond.P
         return this.pf();
-      case Cond.NP:
+      case 11: // Cond.NP
         return !this.pf();
-      case Cond.L:
+      case 12: // Cond.L
         return this.sf() !== this.of();
-      case Cond.GE:
+      case 13: // Cond.GE
         return this.sf() === this.of();
-      case Cond.LE:
+      case 14: // Cond.LE
         return this.zf() || this.sf() !== this.of();
-      default:
+      default: // Cond.G
         return !this.zf() && this.sf() === this.of();
     }
   }
