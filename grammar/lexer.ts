@@ -1,23 +1,14 @@
-// Lexing: text → tokens, with the DOS end-of-file byte honoured and keywords re-typed.
-import { Lexer, type ILexingError, type IToken } from "chevrotain";
-import { Colon, DoubleColon, Identifier, KEYWORDS, NewLine, lexedTokens } from "./tokens.js";
+// Lexing: text → tokens (scanner.ts), then keywords re-typed.
+import type { IToken } from "chevrotain";
+import { scan, type ScanResult } from "./scanner.js";
+import { Colon, DoubleColon, Identifier, KEYWORDS, NewLine } from "./tokens.js";
 
-const lexer = new Lexer(lexedTokens, { positionTracking: "full", ensureOptimizations: false });
-
-export interface LexResult {
-  readonly tokens: IToken[];
-  readonly comments: IToken[];
-  readonly errors: ILexingError[];
-  /** The text actually lexed: everything before a DOS end-of-file byte (1Ah). */
-  readonly text: string;
-}
+export type LexResult = ScanResult;
 
 export function lex(source: string): LexResult {
-  const eof = source.indexOf("\x1a");
-  const text = eof >= 0 ? source.slice(0, eof) : source;
-  const result = lexer.tokenize(text);
+  const result = scan(source);
   retypeKeywords(result.tokens);
-  return { tokens: result.tokens, comments: result.groups["comments"] ?? [], errors: result.errors, text };
+  return result;
 }
 
 /** Gives reserved words their keyword type, except a statement's first word (after an optional

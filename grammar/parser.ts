@@ -18,7 +18,7 @@ import * as T from "./tokens.js";
 
 export class LineParser extends CstParser {
   constructor() {
-    super(T.allTokens, { maxLookahead: 3, recoveryEnabled: false });
+    super(T.allTokens, { maxLookahead: 1, recoveryEnabled: false, skipValidations: true });
     this.performSelfAnalysis();
   }
 

@@ -2,62 +2,15 @@
 // words the parser must tell apart (EQU, PTR, DUP, the expression operators …) are re-typed by
 // `retypeKeywords` after lexing, except in the position of a statement's first word, where MASM
 // reads them as mnemonics (`and eax, 1`) or directives.
-import { createToken, Lexer, type CustomPatternMatcherFunc, type IToken, type TokenType } from "chevrotain";
+import { createToken, Lexer, type TokenType } from "chevrotain";
 
 export const NewLine = createToken({ name: "NewLine", pattern: /\r\n|\r|\n/, line_breaks: true });
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\f\v]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: "Comment", pattern: /;[^\r\n]*/, group: "comments" });
 
 /** The raw text of a MACRO/REPT/IRP/IRPC body, from the line after the header through the line
- *  before its matching ENDM. Matched only right after such a header line. */
-const matchBlockBody: CustomPatternMatcherFunc = (text, offset, tokens) => {
-  const headerEnd = tokens.length - 1;
-  if (headerEnd < 0 || tokens[headerEnd]!.tokenType !== NewLine) return null;
-  if (!isBlockHeader(tokens, headerEnd)) return null;
-  let depth = 1;
-  let pos = offset;
-  while (pos < text.length) {
-    let eol = text.indexOf("\n", pos);
-    if (eol < 0) eol = text.length;
-    const line = text.slice(pos, eol).replace(/;.*$/, "");
-    const words = line.match(/[A-Za-z_@$?.%][\w@$?]*/g) ?? [];
-    const first = (words[0] ?? "").toUpperCase();
-    const second = (words[1] ?? "").toUpperCase();
-    if (first === "ENDM") {
-      depth--;
-      if (depth === 0) {
-        if (pos === offset) return null;
-        const body = text.slice(offset, pos);
-        return [body] as unknown as RegExpExecArray;
-      }
-    } else if (BLOCK_OPENERS.has(first) || second === "MACRO") {
-      depth++;
-    }
-    pos = eol + 1;
-  }
-  // No ENDM: take the rest of the file; the front end reports the unclosed block.
-  return offset < text.length ? ([text.slice(offset)] as unknown as RegExpExecArray) : null;
-};
-
-const BLOCK_OPENERS = new Set(["REPT", "IRP", "IRPC", "REPEAT", "FOR", "FORC", "WHILE"]);
-
-function isBlockHeader(tokens: IToken[], newlineIndex: number): boolean {
-  let start = newlineIndex - 1;
-  while (start > 0 && tokens[start - 1]!.tokenType !== NewLine) start--;
-  if (start < 0 || start >= newlineIndex) return false;
-  const first = tokens[start]!;
-  if (first.tokenType !== Identifier) return false;
-  if (BLOCK_OPENERS.has(first.image.toUpperCase())) return true;
-  const second = tokens[start + 1];
-  return second !== undefined && second.tokenType === Identifier && second.image.toUpperCase() === "MACRO";
-}
-
-export const BlockBody = createToken({
-  name: "BlockBody",
-  pattern: matchBlockBody,
-  line_breaks: true,
-  start_chars_hint: [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_@$?.%;\t \r\n0123456789&<>[](),:+-*/='\"!"],
-});
+ *  before its matching ENDM (the scanner produces it; see scanner.ts). */
+export const BlockBody = createToken({ name: "BlockBody", pattern: Lexer.NA, line_breaks: true });
 
 export const StringLit = createToken({ name: "StringLit", pattern: /'(?:[^'\r\n]|'')*'|"(?:[^"\r\n]|"")*"/ });
 export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /['"][^\r\n]*/ });

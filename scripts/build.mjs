@@ -16,4 +16,4 @@ const common = {
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 };
 await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js" });
-await build({ ...common, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js" });
+await build({ ...common, entryPoints: ["src/cli/entry.ts"], outfile: "dist/cli.js" });

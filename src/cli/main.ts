@@ -1,1 +1,68 @@
-console.log("vmmasm");
+// The vmmasm command line: it only wires the stages together.
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode } from "./exit-codes.js";
+import { consolePrinter } from "./io.js";
+import { irCommand } from "./ir-command.js";
+import { runCommand } from "./run-command.js";
+import { VERSION } from "../version.js";
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function colorChoice(opts: { color?: boolean }): boolean | undefined {
+  return opts.color === undefined ? undefined : opts.color;
+}
+
+export function main(argv: readonly string[]): number {
+  let exitCode: number = ExitCode.OK;
+  const program = new Command()
+    .name("vmmasm")
+    .description("Assemble Windows 3.x/9x VxD sources and run them on a simulated Virtual Machine Manager.")
+    .version(VERSION)
+    .showHelpAfterError("(run vmmasm --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+  program
+    .command("run")
+    .description("assemble the files and run them: devices are booted, top-level code runs in the System VM, events run, devices shut down")
+    .argument("<files...>", "MASM sources (several files load several devices)")
+    .addOption(new Option("--trace [what]", "print each executed instruction with what it changed (instructions), the VMM timeline (vmm), or both (all)"))
+    .option("--max-steps <n>", "stop after this many instructions", "10000000")
+    .option("--vms <n>", "VMs to create besides the System VM", "0")
+    .option("--set <reg=value>", "initial register or flag for the top-level code, e.g. --set eax=5,cf=1 (repeatable)", collect, [])
+    .option("--json", "print the final state (registers, flags, VMs, events, output, diagnostics) as one JSON document")
+    .option("--state", "print the final registers, flags and VMs after the output")
+    .option("--on-violation <mode>", "when the program breaks a DDK rule: stop, or report and go on", "stop")
+    .option("-I, --include <dir>", "directory to search for include files (repeatable)", collect, [])
+    .option("-D, --define <name=value>", "define a symbol before assembly (repeatable)", collect, [])
+    .addOption(new Option("--format <format>", "diagnostics format").choices(["pretty", "json"]).default("pretty"))
+    .option("--no-color", "never colour the output")
+    .option("--color", "always colour the output")
+    .action((files: string[], opts) => {
+      exitCode = runCommand(files, opts, consolePrinter(colorChoice(opts)));
+    });
+
+  program
+    .command("ir")
+    .description("print the IR the machine runs: one instruction a line with its code address and source line")
+    .argument("<files...>", "MASM sources")
+    .option("-I, --include <dir>", "directory to search for include files (repeatable)", collect, [])
+    .option("-D, --define <name=value>", "define a symbol before assembly (repeatable)", collect, [])
+    .addOption(new Option("--format <format>", "diagnostics format").choices(["pretty", "json"]).default("pretty"))
+    .option("--no-color", "never colour the output")
+    .option("--color", "always colour the output")
+    .action((files: string[], opts) => {
+      exitCode = irCommand(files, opts, consolePrinter(colorChoice(opts)));
+    });
+
+  try {
+    program.parse(argv as string[], { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return ExitCode.OK;
+      return ExitCode.USAGE;
+    }
+    throw e;
+  }
+  return exitCode;
+}

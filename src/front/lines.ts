@@ -27,10 +27,11 @@ export function splitLines(source: string, file: string): SplitResult {
   const { tokens, comments, errors, text } = lex(source);
   const rawLines = text.split(/\r\n|\r|\n/);
   const diagnostics: Diagnostic[] = errors.map((e) => {
-    const line = e.line ?? 1;
-    const column = e.column ?? 1;
     const ch = text.charAt(e.offset);
-    return diag("bad-character", { file, line, column, endLine: line, endColumn: column + Math.max(1, e.length) }, `unexpected character \`${ch}\``);
+    const shown = ch.charCodeAt(0) < 32 || ch.charCodeAt(0) > 126 ? `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}` : ch;
+    return diag("bad-character", { file, line: e.line, column: e.column, endLine: e.line, endColumn: e.column + Math.max(1, e.length) }, `unexpected character \`${shown}\``, {
+      help: "MASM source is plain ASCII; a character like this belongs inside a string or a comment",
+    });
   });
   const lines: SourceLine[] = [];
   let current: IToken[] = [];

@@ -74,6 +74,10 @@ export class Cpu {
   readonly codeBase: number;
   /** The return address that ends a callGuest activation: no instruction has it. */
   readonly sentinel: number;
+  // codeBase and sentinel as int32, so that code-address arithmetic stays in small integers.
+  readonly codeBase32: number;
+  readonly sentinel32: number;
+  private readonly count: number;
 
   // Active call sites, and the ESP at which each pushed its return address.
   private csSite = new Int32Array(256);
@@ -97,6 +101,9 @@ export class Cpu {
     this.code = decodeProgram(program);
     this.codeBase = program.codeBase >>> 0;
     this.sentinel = (this.codeBase - 1) >>> 0;
+    this.codeBase32 = this.codeBase | 0;
+    this.sentinel32 = this.sentinel | 0;
+    this.count = program.instrs.length;
     this.flags.setEflags(options.eflags ?? 2);
     if (options.loadData ?? true) {
       const data = program.data;
@@ -227,8 +234,8 @@ export class Cpu {
   }
 
   indexOfCodeAddress(addr: number): number {
-    const i = (addr >>> 0) - this.codeBase;
-    return i >= 0 && i < this.program.instrs.length ? i : -1;
+    const i = ((addr | 0) - this.codeBase32) | 0;
+    return i >= 0 && i < this.count ? i : -1;
   }
 
   /** The instruction index a code address names; faults with "bad-jump" if it names none. */
@@ -271,7 +278,7 @@ export class Cpu {
   run(index: number): void {
     const base = this.depth;
     try {
-      if (!(Number.isInteger(index) && index >= 0 && index < this.program.instrs.length)) {
+      if (!(Number.isInteger(index) && index >= 0 && index < this.count)) {
         throw new MachineFault("bad-jump", `cannot run from instruction ${index}: there is no such instruction`);
       }
       if (this.onStep === null) {
@@ -314,7 +321,7 @@ export class Cpu {
   callGuest(addr: number): void {
     const index = this.jumpIndex(addr, "callGuest");
     const eip = this.eip;
-    this.push32(this.sentinel);
+    this.push32(this.sentinel32);
     try {
       this.run(index);
     } finally {

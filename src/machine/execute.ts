@@ -382,14 +382,14 @@ export function execute(cpu: Cpu, pc: number, limit: number, base: number): numb
           pc = decCount(R, d.size) !== 0 && !f.zf() ? d.target : pc + 1;
           break;
         case 48: // Op.CALL
-          cpu.push32(cpu.codeBase + pc + 1);
+          cpu.push32((cpu.codeBase32 + pc + 1) | 0);
           cpu.enter(pc, R[ESP]!);
           pc = d.target;
           break;
         case 49: {
           // Op.CALL_INDIRECT
           const to = cpu.jumpIndex(val(R, mem, d.a), "call");
-          cpu.push32(cpu.codeBase + pc + 1);
+          cpu.push32((cpu.codeBase32 + pc + 1) | 0);
           cpu.enter(pc, R[ESP]!);
           pc = to;
           break;
@@ -716,8 +716,8 @@ function ret(cpu: Cpu, bytes: number, base: number): number {
   const R = cpu.R;
   const esp = R[ESP]! >>> 0;
   cpu.checkPop(4 + bytes);
-  const addr = cpu.memory.read32(esp) >>> 0;
-  const to = addr === cpu.sentinel ? -1 : cpu.jumpIndex(addr, "return");
+  const addr = cpu.memory.read32(esp);
+  const to = addr === cpu.sentinel32 ? -1 : cpu.jumpIndex(addr, "return");
   R[ESP] = esp + 4 + bytes;
   cpu.leave(esp, base);
   return to;

@@ -33,6 +33,8 @@ export interface RunOptions {
   /** Called before every instruction (for --trace). */
   readonly onStep?: (cpu: Cpu, index: number) => void;
   readonly onTimeline?: (entry: TimelineEntry) => void;
+  /** Receives debug output as it is written. */
+  readonly onOutput?: (text: string) => void;
   readonly memorySize?: number;
   /** Stack checks (default on). */
   readonly checkStack?: boolean;
@@ -85,7 +87,7 @@ function registerDevices(vmm: Vmm, program: IrProgram): Diagnostic[] {
 }
 
 export function runProgram(program: IrProgram, options: RunOptions = {}): RunResult {
-  const vmm = new Vmm(program, { ...(options.vms !== undefined ? { vms: options.vms } : {}), ...(options.onViolation ? { onViolation: options.onViolation } : {}), ...(options.onTimeline ? { onTimeline: options.onTimeline } : {}) });
+  const vmm = new Vmm(program, { ...(options.vms !== undefined ? { vms: options.vms } : {}), ...(options.onViolation ? { onViolation: options.onViolation } : {}), ...(options.onTimeline ? { onTimeline: options.onTimeline } : {}), ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
   const memory = new Memory(options.memorySize);
   const cpu = new Cpu(program, {
     memory,

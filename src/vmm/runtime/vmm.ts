@@ -21,6 +21,8 @@ export interface VmmOptions {
   readonly onViolation?: ViolationMode;
   /** Receives each timeline entry as it happens (for --trace vmm). */
   readonly onTimeline?: (entry: TimelineEntry) => void;
+  /** Receives debug output as it is written (Trace_Out, Debug_Out, Out_Debug_String). */
+  readonly onOutput?: (text: string) => void;
 }
 
 export interface TimelineEntry {
@@ -125,6 +127,7 @@ export class Vmm implements MachineHost {
 
   write(text: string): void {
     this.output += text;
+    this.options.onOutput?.(text);
   }
 
   // ---------------------------------------------------------------- calling guest code

@@ -1,0 +1,10 @@
+// The bundled executable's entry point.
+import { main } from "./main.js";
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  // A bug of ours, not bad input: say so plainly.
+  process.stderr.write(`vmmasm: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\nPlease report this with the input that caused it.\n`);
+  process.exitCode = 70;
+}
