@@ -12,7 +12,8 @@ function colorChoice(opts: { color?: boolean }): boolean | undefined {
   return opts.color === undefined ? undefined : opts.color;
 }
 
-export function main(argv: readonly string[]): number {
+/** The command line, built once; `run(argv)` parses and runs one invocation. */
+export function buildCli(): { run(argv: readonly string[]): number } {
   let exitCode: number = ExitCode.OK;
   const program = new Command()
     .name("vmmasm")
@@ -36,8 +37,8 @@ export function main(argv: readonly string[]): number {
     .option("-I, --include <dir>", "directory to search for include files (repeatable)", collect, [])
     .option("-D, --define <name=value>", "define a symbol before assembly (repeatable)", collect, [])
     .addOption(new Option("--format <format>", "diagnostics format").choices(["pretty", "json"]).default("pretty"))
+    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
     .option("--no-color", "never colour the output")
-    .option("--color", "always colour the output")
     .action((files: string[], opts) => {
       exitCode = runCommand(files, opts, consolePrinter(colorChoice(opts)));
     });
@@ -49,20 +50,29 @@ export function main(argv: readonly string[]): number {
     .option("-I, --include <dir>", "directory to search for include files (repeatable)", collect, [])
     .option("-D, --define <name=value>", "define a symbol before assembly (repeatable)", collect, [])
     .addOption(new Option("--format <format>", "diagnostics format").choices(["pretty", "json"]).default("pretty"))
+    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
     .option("--no-color", "never colour the output")
-    .option("--color", "always colour the output")
     .action((files: string[], opts) => {
       exitCode = irCommand(files, opts, consolePrinter(colorChoice(opts)));
     });
 
-  try {
-    program.parse(argv as string[], { from: "user" });
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return ExitCode.OK;
-      return ExitCode.USAGE;
-    }
-    throw e;
-  }
-  return exitCode;
+  return {
+    run(argv) {
+      exitCode = ExitCode.OK;
+      try {
+        program.parse(argv as string[], { from: "user" });
+      } catch (e) {
+        if (e instanceof CommanderError) {
+          if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return ExitCode.OK;
+          return ExitCode.USAGE;
+        }
+        throw e;
+      }
+      return exitCode;
+    },
+  };
+}
+
+export function main(argv: readonly string[]): number {
+  return buildCli().run(argv);
 }

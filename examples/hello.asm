@@ -1,0 +1,3 @@
+include vmm.inc
+	mov eax, 12345678h
+	Trace_Out "hello #EAX"
