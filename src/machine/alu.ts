@@ -147,8 +147,9 @@ export function mulHighS(a: number, b: number): number {
   return h | 0;
 }
 
-// MUL and one-operand IMUL set CF = OF = (the high half is significant). SF ZF PF AF are
-// undefined: as QEMU, SZP follow the low half of the product (AL, AX or EAX) and AF = 0.
+// MUL and IMUL set CF = OF = (the high half is significant / the product was truncated).
+// SF ZF PF AF are undefined: as QEMU, SZP follow the low half of the product (AL, AX or EAX;
+// the destination for the two- and three-operand forms) and AF = 0.
 
 export function mul(R: Int32Array, f: Flags, v: number, size: number): void {
   const a = R[Reg.EAX]!;

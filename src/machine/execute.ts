@@ -6,7 +6,7 @@ import { MachineFault } from "./fault.js";
 import { AF, CF, K_ADD, K_DEC, K_EFLAGS, K_INC, K_LOGIC, K_SUB, PF, SF, ZF, setArith } from "./flags.js";
 import type { Flags } from "./flags.js";
 import { ea, get, loc, put, val } from "./operands.js";
-import { bitTest, decCount, enter, hostCall, popAll, pushAll, ret, traceOut } from "./ops.js";
+import { bitTest, decCount, enter, hostCall, leave, pop, popAll, pushAll, ret, traceOut } from "./ops.js";
 import { stringOp } from "./strings.js";
 
 // The interpreter loop. Case labels are number literals (so V8 builds a jump table); each
@@ -14,8 +14,7 @@ import { stringOp } from "./strings.js";
 
 const EAX = Reg.EAX,
   ECX = Reg.ECX,
-  ESP = Reg.ESP,
-  EBP = Reg.EBP;
+  ESP = Reg.ESP;
 
 /** AND OR XOR TEST: CF = OF = 0; AF is undefined: 0 (QEMU). */
 function logic(f: Flags, r: number, size: number): void {
@@ -79,13 +78,10 @@ export function execute(cpu: Cpu, pc: number, limit: number, base: number): numb
           pc++;
           break;
         }
-        case 6: {
-          // Op.POP: the destination address is formed after ESP moves, as on x86.
-          const v = d.size === 2 ? cpu.pop16() : cpu.pop32();
-          put(R, mem, d.a, loc(R, d.a), v);
+        case 6: // Op.POP
+          pop(cpu, d);
           pc++;
           break;
-        }
         case 7: // Op.PUSHAD
           pushAll(cpu, d.size);
           pc++;
@@ -488,9 +484,7 @@ export function execute(cpu: Cpu, pc: number, limit: number, base: number): numb
           break;
         }
         case 85: // Op.LEAVE
-          R[ESP] = d.size === 2 ? (R[ESP]! & ~0xffff) | (R[EBP]! & 0xffff) : R[EBP]!;
-          if (d.size === 2) R[EBP] = (R[EBP]! & ~0xffff) | cpu.pop16();
-          else R[EBP] = cpu.pop32();
+          leave(cpu, d.size);
           pc++;
           break;
         case 86: // Op.ENTER

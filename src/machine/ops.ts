@@ -6,7 +6,7 @@ import { MachineFault } from "./fault.js";
 import { CF } from "./flags.js";
 import type { Flags } from "./flags.js";
 import type { Memory } from "./memory.js";
-import { ea, get, put, val } from "./operands.js";
+import { ea, get, loc, put, val } from "./operands.js";
 
 // The instructions that take more than a few lines in the executor's switch.
 
@@ -150,6 +150,7 @@ export function enter(cpu: Cpu, d: DInstr): void {
   const bytes = d.a.d & 0xffff,
     level = d.b.d & 31;
   if (level !== 0) throw new MachineFault("trap", `enter with nesting level ${level} is not supported`);
+  cpu.checkPush((R[ESP]! >>> 0) - d.size - bytes);
   if (d.size === 2) {
     cpu.push16(R[EBP]!);
     R[EBP] = (R[EBP]! & ~0xffff) | (R[ESP]! & 0xffff);
@@ -157,7 +158,32 @@ export function enter(cpu: Cpu, d: DInstr): void {
     cpu.push32(R[EBP]!);
     R[EBP] = R[ESP]!;
   }
-  const esp = ((R[ESP]! >>> 0) - bytes) >>> 0;
-  cpu.checkPush(esp);
-  R[ESP] = esp;
+  R[ESP] = ((R[ESP]! >>> 0) - bytes) >>> 0;
+}
+
+/** LEAVE: ESP = EBP, pop EBP. On a fault ESP is as it was. */
+export function leave(cpu: Cpu, size: number): void {
+  const R = cpu.R;
+  const esp = R[ESP]!;
+  R[ESP] = size === 2 ? (esp & ~0xffff) | (R[EBP]! & 0xffff) : R[EBP]!;
+  try {
+    if (size === 2) R[EBP] = (R[EBP]! & ~0xffff) | cpu.pop16();
+    else R[EBP] = cpu.pop32();
+  } catch (e) {
+    R[ESP] = esp;
+    throw e;
+  }
+}
+
+/** POP: the destination address is formed after ESP moves, as on x86. On a fault ESP is as it was. */
+export function pop(cpu: Cpu, d: DInstr): void {
+  const R = cpu.R;
+  const esp = R[ESP]!;
+  const v = d.size === 2 ? cpu.pop16() : cpu.pop32();
+  try {
+    put(R, cpu.memory, d.a, loc(R, d.a), v);
+  } catch (e) {
+    R[ESP] = esp;
+    throw e;
+  }
 }

@@ -146,6 +146,22 @@ describe("stack limits", () => {
     expect(faultOf(() => runAsm(a)).kind).toBe("stack-underflow");
   });
 
+  it("a faulting pop, leave or enter leaves ESP and EBP as they were", () => {
+    const popBad = new Cpu(new Asm().i(Op.PUSH, imm(1)).i(Op.POP, dword(-1, 0)).build());
+    expect(faultOf(() => popBad.run(0)).kind).toBe("null-pointer");
+    expect(popBad.regs[Reg.ESP]).toBe(TOP - 4);
+    const leaveBad = new Cpu(new Asm().i(Op.LEAVE).build());
+    leaveBad.regs[Reg.EBP] = TOP;
+    expect(faultOf(() => leaveBad.run(0)).kind).toBe("stack-underflow");
+    expect(leaveBad.regs[Reg.ESP]).toBe(TOP);
+    expect(leaveBad.regs[Reg.EBP]).toBe(TOP);
+    const enterBad = new Cpu(new Asm().i(Op.ENTER, imm(0x200), imm(0)).build(), { stackSize: 0x100 });
+    enterBad.regs[Reg.EBP] = 7;
+    expect(faultOf(() => enterBad.run(0)).kind).toBe("stack-overflow");
+    expect(enterBad.regs[Reg.ESP]).toBe(TOP);
+    expect(enterBad.regs[Reg.EBP]).toBe(7);
+  });
+
   it("setInit helper sets ESP too", () => {
     const cpu = new Cpu(new Asm().i(Op.HALT).build());
     setInit(cpu, { esp: 0x300000 });
