@@ -31,7 +31,7 @@ export function backtraceNotes(program: IrProgram, sites: readonly number[]): st
   });
 }
 
-export function faultDiagnostic(program: IrProgram, f: MachineFault): Diagnostic {
+export function faultDiagnostic(program: IrProgram, f: MachineFault, context: readonly string[] = []): Diagnostic {
   const name: DiagnosticName = f instanceof VmmStop ? f.diagnosticName : KIND_TO_NAME[f.kind] ?? "trap";
   const index = f.instrIndex;
   const instr = program.instrs[index];
@@ -39,7 +39,7 @@ export function faultDiagnostic(program: IrProgram, f: MachineFault): Diagnostic
   const notes: string[] = [];
   if (instr && !(f instanceof VmmStop && f.span)) notes.push(`while executing \`${instr.mnemonic}\` in ${procedureOf(program, index)}`);
   if (f instanceof VmmStop) notes.push(...f.notes);
-  notes.push(...backtraceNotes(program, f.backtrace));
+  notes.push(...backtraceNotes(program, f.backtrace), ...context);
   const help = f instanceof VmmStop ? f.help : undefined;
   return diag(name, span, f.message, { notes, ...(help ? { help } : {}) });
 }

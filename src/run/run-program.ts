@@ -116,7 +116,7 @@ export function runProgram(program: IrProgram, options: RunOptions = {}): RunRes
   } catch (e) {
     if (!(e instanceof MachineFault)) throw e;
     status = e instanceof VmmStop ? "violation" : "fault";
-    diagnostics.push(faultDiagnostic(program, e));
+    diagnostics.push(faultDiagnostic(program, e, vmm.stopContext ?? []));
   }
   for (const issue of vmm.issues) diagnostics.push(issueDiagnostic(program, issue));
   if (status === "ok" && vmm.issues.length > 0) status = "violation";

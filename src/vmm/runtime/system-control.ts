@@ -56,7 +56,15 @@ export function broadcast(vmm: Vmm, message: number, regs: MessageRegisters, opt
     cpu.regs[Reg.ECX] = dev.ddb;
     cpu.regs[Reg.EBP] = vmm.currentVm.clientRegs;
     cpu.setFlag("cf", false);
-    vmm.callGuest(dev.controlProc, dev);
+    vmm.handling.push({ device: dev.name, message: name });
+    try {
+      vmm.callGuest(dev.controlProc, dev);
+    } catch (e) {
+      vmm.stopContext ??= vmm.context();
+      throw e;
+    } finally {
+      vmm.handling.pop();
+    }
     const cf = cpu.getFlag("cf");
     vmm.log("control", `${dev.name} ← ${name}: CF=${cf ? 1 : 0}`);
     if (!cf) continue;

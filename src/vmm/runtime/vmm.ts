@@ -57,6 +57,10 @@ export class Vmm implements MachineHost {
   currentVm!: VirtualMachine;
   /** Devices whose code is running, innermost last (who is calling a service). */
   readonly actors: (RuntimeDevice | null)[] = [];
+  /** Messages being delivered, outermost first (for "while device X handled Y" notes). */
+  readonly handling: { device: string; message: string }[] = [];
+  /** The delivery context when the run stopped, captured before it unwound. */
+  stopContext: string[] | null = null;
   /** > 0 while simulated hardware-interrupt code runs (Get_VMM_Reenter_Count). */
   reenterCount = 0;
   private nextVmId = 1;
@@ -100,7 +104,12 @@ export class Vmm implements MachineHost {
   /** A DDK rule break: stop the run, or record it and go on, as the options say. */
   violation(name: DiagnosticName, message: string, site: number, help?: string, notes: readonly string[] = [], span: SourceSpan | null = null): void {
     if (this.onViolation === "stop") throw new VmmStop(name, message, help, notes, span);
-    this.issues.push({ name, message, site, span, notes, ...(help ? { help } : {}) });
+    this.issues.push({ name, message, site, span, notes: [...notes, ...this.context()], ...(help ? { help } : {}) });
+  }
+
+  /** "while device X handled Y" lines, innermost first. */
+  context(): string[] {
+    return [...this.handling].reverse().map((h) => `while device ${h.device} handled ${h.message}`);
   }
 
   // ---------------------------------------------------------------- MachineHost
