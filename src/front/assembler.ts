@@ -255,7 +255,7 @@ export class Assembler {
     if (parser.errors.length > 0) {
       const err = parser.errors[0]!;
       const t = err.token.tokenType.name === "EOF" ? line.tokens[line.tokens.length - 1]! : err.token;
-      const found = err.token.tokenType.name === "EOF" ? "the end of the line" : `\`${t.image}\``;
+      const found = err.token.tokenType.name === "EOF" ? "end of line" : `\`${t.image}\``;
       this.report(diag("syntax-error", this.lineSpan(file, line, t, t), `unexpected ${found}`, { help: "a statement is: [label:] mnemonic, directive or macro, then operands separated by commas" }));
       return;
     }
@@ -270,6 +270,7 @@ export class Assembler {
   // ---------------------------------------------------------------- statements
 
   private statement(s: Statement, line: SourceLine, file: string): void {
+    if (this.struc && s.kind === "named" && s.directive === "ENDS") return this.ends(s.name, s.nameSpan);
     if (this.struc && s.kind !== "command") return this.strucField(s);
     if (this.struc && s.kind === "command") {
       const h = s.head.toUpperCase();

@@ -111,7 +111,12 @@ export function runProgram(program: IrProgram, options: RunOptions = {}): RunRes
         diagnostics.push(diag("nothing-to-run", null, "the program has no top-level code and declares no device, so nothing ran"));
       }
       vmm.processEvents();
+      // The final state a run reports is the program's, not what the shutdown messages leave.
+      const regs = Int32Array.from(cpu.regs);
+      const eflags = cpu.getEflags();
       if (!options.bare) shutdown(vmm);
+      cpu.regs.set(regs);
+      cpu.setEflags(eflags);
     }
   } catch (e) {
     if (!(e instanceof MachineFault)) throw e;

@@ -1,7 +1,6 @@
 // What the VMM does around the program: boot the devices, create and destroy VMs, shut down.
 // Message order and registers follow vmm-facts §1.3; events run after each step, as they do
 // when the VMM returns to a VM.
-import { Reg } from "../../ir/types.js";
 import { messageByName } from "../tables/messages.js";
 import { VNE_FLAGS } from "../tables/events.js";
 import { broadcast, type MessageRegisters } from "./system-control.js";
@@ -88,5 +87,4 @@ export function shutdown(vmm: Vmm): void {
   send(vmm, "Sys_VM_Terminate", { ebx: sys });
   send(vmm, "System_Exit", { ebx: sys });
   send(vmm, "Sys_Critical_Exit", { ebx: sys });
-  vmm.cpu.regs[Reg.EBX] = sys;
 }
