@@ -28,7 +28,8 @@ const STRING_OPS = new Set<number>([Op.LODS, Op.STOS, Op.MOVS, Op.CMPS, Op.SCAS]
 
 // One memory for all vectors (allocating 16 MiB per vector would dominate the run time).
 const shared = new Memory(0x430000);
-const vectors: Vector[] = JSON.parse(readFileSync(new URL("./oracle/vectors.json", import.meta.url), "utf8"));
+// MACHINE_VECTORS=file runs another set made by gen-vectors.py (e.g. -n 20000 --seed 7).
+const vectors: Vector[] = JSON.parse(readFileSync(process.env.MACHINE_VECTORS ?? new URL("./oracle/vectors.json", import.meta.url), "utf8"));
 
 function operand(o: COperand | null): Operand | null {
   if (o === null) return null;
@@ -137,11 +138,13 @@ describe("oracle vectors (NASM + Unicorn)", () => {
       if (v.undefined.length === 0 && !v.undefinedReads) continue;
       checked++;
       const o = execute(v);
-      const d = v.undefinedReads ? definedDiffs({ ...v, undefined: [] }, o) : [];
+      // Known deviation: after BT* QEMU sets AF = 0 and an OF that depends on the width of the
+      // previous arithmetic instruction; the machine leaves both unchanged (see ops.ts).
       const bitTest = v.ir.some((i) => i[0] >= Op.BT && i[0] <= Op.BTC);
+      // (so a later read of those flags, and whatever it computes, may differ too)
+      if (v.undefinedReads && bitTest) continue;
+      const d = v.undefinedReads ? definedDiffs({ ...v, undefined: [] }, o) : [];
       for (const name of v.undefined) {
-        // Known deviation: after BT* QEMU sets AF = 0 and an OF that depends on the width of the
-        // previous arithmetic instruction; the machine leaves both unchanged (see execute.ts).
         if (bitTest && (name === "of" || name === "af")) continue;
         const bit = FLAG_BIT[name]!;
         if (((o.eflags >> bit) & 1) !== ((v.expect.eflags >> bit) & 1)) d.push(`undefined ${name} ${(o.eflags >> bit) & 1}`);
