@@ -1,3 +1,7 @@
+// The register machine: CPU state and the entry points the VMM uses. Code does not live in
+// memory: instruction i has the code address codeBase + i, which is what CALL pushes and RET,
+// JMP_INDIRECT and CALL_INDIRECT accept. codeBase - 1 is the host-return sentinel: a RET that
+// pops it ends the current activation (run / callGuest), so activations nest through the host.
 import { Reg } from "../ir/types.js";
 import type { IrProgram, MemOperand, Operand, Size } from "../ir/types.js";
 import { decodeProgram } from "./decode.js";
@@ -59,7 +63,7 @@ export class Cpu {
   /** Registers plus slot ZERO_REG (always 0), as the executor addresses them. */
   readonly R: Int32Array;
   readonly flags = new Flags();
-  /** Index of the next instruction (not a code address). */
+  /** Index of the next instruction (not a code address); -1 once a run has returned to the host. */
   eip = 0;
   /** Instructions executed so far, over all activations (each REP iteration counts). */
   steps = 0;
