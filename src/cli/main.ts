@@ -60,7 +60,7 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     run(argv) {
       exitCode = ExitCode.OK;
       try {
-        program.parse(argv as string[], { from: "user" });
+        program.parse(traceValueFirst(argv), { from: "user" });
       } catch (e) {
         if (e instanceof CommanderError) {
           if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return ExitCode.OK;
@@ -71,6 +71,19 @@ export function buildCli(): { run(argv: readonly string[]): number } {
       return exitCode;
     },
   };
+}
+
+const TRACE_KINDS = new Set(["instructions", "vmm", "all"]);
+
+/** `--trace` takes an optional value; a file name after it is not that value. */
+function traceValueFirst(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--trace" && !TRACE_KINDS.has(argv[i + 1] ?? "")) out.push("--trace=instructions");
+    else out.push(a);
+  }
+  return out;
 }
 
 export function main(argv: readonly string[]): number {
