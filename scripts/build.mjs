@@ -13,6 +13,9 @@ await build({ ...esm, entryPoints: ["src/index.ts"], outfile: "dist/index.js" })
 await build({ ...esm, entryPoints: ["src/cli/entry.ts"], outfile: "dist/cli.js" });
 await build({ ...common, format: "cjs", minify: true, keepNames: true, entryPoints: ["src/cli/snapshot-entry.ts"], outfile: "dist/cli-snapshot.cjs" });
 
+// Type declarations for the library API (`import { assemble, runProgram } from "vmmasm"`).
+execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+
 rmSync("dist/vmmasm.blob", { force: true });
 rmSync("dist/vmmasm.blob.id", { force: true });
 try {
