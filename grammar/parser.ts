@@ -17,8 +17,10 @@ import { CstParser, type CstNode, type IToken } from "chevrotain";
 import * as T from "./tokens.js";
 
 export class LineParser extends CstParser {
-  constructor() {
-    super(T.allTokens, { maxLookahead: 1, recoveryEnabled: false, skipValidations: true });
+  constructor(validate = false) {
+    // LL(1) with gates where a decision needs more (label, named directive); grammar checks run
+    // in the tests (test/front/grammar.test.ts), not at every start.
+    super(T.allTokens, { maxLookahead: 1, recoveryEnabled: false, skipValidations: !validate, nodeLocationTracking: "onlyOffset" });
     this.performSelfAnalysis();
   }
 

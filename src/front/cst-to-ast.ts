@@ -137,7 +137,7 @@ export class AstBuilder {
     const bounds = commas.map((t) => t.startOffset).sort((a, b) => a - b);
     const result: (Expr | null)[] = new Array(bounds.length + 1).fill(null);
     for (const o of ops) {
-      const start = firstOffset(o);
+      const start = o.location?.startOffset ?? 0;
       let slot = 0;
       while (slot < bounds.length && bounds[slot]! < start) slot++;
       result[slot] = this.operand(o);
@@ -265,19 +265,6 @@ export class AstBuilder {
     const rb = tok(c, "RBracket")!;
     return { k: "index", left: null, inner: this.expression(node(c, "bracket")!), span: this.join(this.tokenSpan(lb), this.tokenSpan(rb)) };
   }
-}
-
-function firstOffset(n: CstNode): number {
-  let best = Infinity;
-  const visit = (x: CstNode | IToken): void => {
-    if ("image" in x) {
-      if (x.startOffset < best) best = x.startOffset;
-      return;
-    }
-    for (const list of Object.values(x.children)) for (const y of list) visit(y);
-  };
-  visit(n);
-  return best;
 }
 
 export function unquote(image: string): string {
