@@ -1,6 +1,8 @@
 // The bundled executable's entry point.
 import { main } from "./main.js";
+import { quietOnClosedPipe } from "./streams.js";
 
+quietOnClosedPipe();
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e) {

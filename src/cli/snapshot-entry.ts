@@ -7,8 +7,10 @@ import { assemble } from "../front/index.js";
 import { runProgram } from "../run/run-program.js";
 import { vmmIncSymbols } from "../vmm/vmm-inc.js";
 import { buildCli, main } from "./main.js";
+import { quietOnClosedPipe } from "./streams.js";
 
 function start(args: readonly string[], cli?: ReturnType<typeof buildCli>): void {
+  quietOnClosedPipe();
   try {
     process.exitCode = cli ? cli.run(args) : main(args);
   } catch (e) {
