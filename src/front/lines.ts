@@ -26,7 +26,11 @@ export interface SplitResult {
 export function splitLines(source: string, file: string): SplitResult {
   const { tokens, comments, errors, text } = lex(source);
   const rawLines = text.split(/\r\n|\r|\n/);
-  const diagnostics: Diagnostic[] = errors.map((e) => {
+  // A line with a lexical error gets one diagnostic, for its first error, and is not assembled
+  // (as a line with an unterminated string is not): what is left of it would only add errors.
+  const badLines = new Set<number>();
+  const firstErrors = errors.filter((e) => !badLines.has(e.line) && badLines.add(e.line));
+  const diagnostics: Diagnostic[] = firstErrors.map((e) => {
     const ch = text.charAt(e.offset);
     const shown = ch.charCodeAt(0) < 32 || ch.charCodeAt(0) > 126 ? `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}` : ch;
     return diag("bad-character", { file, line: e.line, column: e.column, endLine: e.line, endColumn: e.column + Math.max(1, e.length) }, `unexpected character \`${shown}\``, {
@@ -37,13 +41,26 @@ export function splitLines(source: string, file: string): SplitResult {
   let current: IToken[] = [];
   let last: SourceLine | null = null;
   let dropLine = false;
+  /** The last line with tokens was dropped (so a block body after it belongs to nothing). */
+  let lastDropped = false;
+  /** A dropped MACRO/REPT header's body was skipped: its closing ENDM goes too. */
+  let skipEndm = false;
   const flush = (): void => {
     if (dropLine) {
       dropLine = false;
+      lastDropped = true;
       current = [];
       return;
     }
     if (current.length === 0) return;
+    lastDropped = false;
+    if (skipEndm) {
+      skipEndm = false;
+      if (current[0]!.image.toUpperCase() === "ENDM") {
+        current = [];
+        return;
+      }
+    }
     const line = current[0]!.startLine ?? 1;
     last = { tokens: current, line, text: rawLines[line - 1] ?? "", body: null };
     lines.push(last);
@@ -56,7 +73,12 @@ export function splitLines(source: string, file: string): SplitResult {
     }
     if (t.tokenType === BlockBody) {
       flush();
-      if (last) (last as SourceLine).body = t;
+      if (lastDropped) skipEndm = true;
+      else if (last) (last as SourceLine).body = t;
+      continue;
+    }
+    if (badLines.has(t.startLine ?? 1)) {
+      dropLine = true;
       continue;
     }
     if (t.tokenType === UnterminatedString) {

@@ -1,0 +1,24 @@
+// Inputs the robustness properties found, each kept as a small test of its own.
+import { describe, expect, it } from "vitest";
+import { assembleSafely, checkDiagnostics, errorsOf } from "./support.js";
+
+function errorsIn(text: string): string[] {
+  const files = [{ name: "r.asm", text }];
+  const { diagnostics } = assembleSafely(files);
+  checkDiagnostics(diagnostics, files);
+  return errorsOf(diagnostics).map((d) => `${d.span?.line}:${d.span?.column} ${d.name}`);
+}
+
+describe("regressions", () => {
+  it("a bad character gives one error, not a cascade from the rest of its line", () => {
+    expect(errorsIn("\tmov eax, 1 # 2\n")).toEqual(["1:13 bad-character"]);
+    expect(errorsIn("\tmov eax, #\n")).toEqual(["1:11 bad-character"]);
+    expect(errorsIn("\tmov eax, ##\n")).toEqual(["1:11 bad-character"]);
+    expect(errorsIn("\tmov eax, # 'abc\n")).toEqual(["1:11 bad-character"]);
+  });
+
+  it("a MACRO header dropped for a lexical error takes its body and ENDM with it", () => {
+    expect(errorsIn("\tnop\nM MACRO x 'ab\n\tmov eax, x\nENDM\n\tnop\n")).toEqual(["2:11 unterminated-string"]);
+    expect(errorsIn("REPT 2\nnop\nENDM\nM MACRO x #\n\tmov eax, x\nENDM\n\tnop\n")).toEqual(["4:11 bad-character"]);
+  });
+});
