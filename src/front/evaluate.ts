@@ -128,8 +128,9 @@ export class Evaluator {
         const inner = this.value(e.inner);
         const v = e.left ? this.add(this.value(e.left), inner, e.span) : inner;
         if (v.reg) {
-          v.base = v.reg;
+          const reg = v.reg;
           v.reg = null;
+          this.addRegister(v, reg, 1, e.span);
         }
         v.mem = true;
         return v;
@@ -148,8 +149,9 @@ export class Evaluator {
           return this.ctx.undefinedName(e.field, e.span);
         }
         if (left.reg) {
-          left.base = left.reg;
+          const reg = left.reg;
           left.reg = null;
+          this.addRegister(left, reg, 1, e.span);
         }
         left.c += offset;
         left.size = size || left.size;

@@ -21,4 +21,12 @@ describe("regressions", () => {
     expect(errorsIn("\tnop\nM MACRO x 'ab\n\tmov eax, x\nENDM\n\tnop\n")).toEqual(["2:11 unterminated-string"]);
     expect(errorsIn("REPT 2\nnop\nENDM\nM MACRO x #\n\tmov eax, x\nENDM\n\tnop\n")).toEqual(["4:11 bad-character"]);
   });
+
+  it("a 16- or 8-bit register in brackets is an error, not silently its 32-bit register", () => {
+    expect(errorsIn("\tmov eax, [si]\n")).toEqual(["1:11 bad-operand"]);
+    expect(errorsIn("\tmov eax, [ax]\n")).toEqual(["1:11 bad-operand"]);
+    expect(errorsIn("\tmov eax, tbl[al]\ntbl dd 1\n")).toEqual(["1:11 bad-operand"]);
+    expect(errorsIn("\tinclude vmm.inc\n\tmov eax, bp.Client_EAX\n")).toEqual(["2:11 bad-operand"]);
+    expect(errorsIn("\tinclude vmm.inc\n\tmov eax, [ebp.Client_EAX]\n\tmov eax, [ebx+esi*4+8]\n")).toEqual([]);
+  });
 });
