@@ -18,11 +18,16 @@ const IGNORED = new Set([
 
 const REPEATS = new Set(["REPT", "REPEAT", "IRP", "IRPC", "FOR", "FORC"]);
 
+/** A diagnostic's message is never empty: a bare %OUT or ECHO prints an empty line. */
+function outText(text: string): string {
+  return text === "" ? "(an empty line)" : text;
+}
+
 export function handleDirective(asm: Assembler, head: string, headTok: IToken, line: SourceLine, file: string, labelled: boolean): boolean {
   const span = asm.lineSpan(file, line, headTok);
   const rest = asm.restAfter(line, headTok);
   if (headTok.tokenType === PercentOut) {
-    asm.report(diag("out-message", span, headTok.image.replace(/^%out\s?/i, "").trim()));
+    asm.report(diag("out-message", span, outText(headTok.image.replace(/^%out\s?/i, "").trim())));
     return true;
   }
   if (labelled) return false;
@@ -37,7 +42,7 @@ export function handleDirective(asm: Assembler, head: string, headTok: IToken, l
       asm.include(rest, span);
       return true;
     case "ECHO":
-      asm.report(diag("out-message", span, rest));
+      asm.report(diag("out-message", span, outText(rest)));
       return true;
     case "ENDM":
       if (asm.skipNextEndm) {

@@ -29,4 +29,13 @@ describe("regressions", () => {
     expect(errorsIn("\tinclude vmm.inc\n\tmov eax, bp.Client_EAX\n")).toEqual(["2:11 bad-operand"]);
     expect(errorsIn("\tinclude vmm.inc\n\tmov eax, [ebp.Client_EAX]\n\tmov eax, [ebx+esi*4+8]\n")).toEqual([]);
   });
+
+  it("a bare ECHO or %OUT gives a note with a message", () => {
+    for (const text of ["ECHO\n", "\t%out\n", "ECHO ; nothing\n"]) {
+      const files = [{ name: "r.asm", text }];
+      const { diagnostics } = assembleSafely(files);
+      checkDiagnostics(diagnostics, files);
+      expect(diagnostics.map((d) => d.name)).toEqual(["out-message"]);
+    }
+  });
 });
