@@ -181,6 +181,13 @@ export class Assembler {
     return this.origin ? this.origin.span : span;
   }
 
+  /** Operands kept for lowering: when expanding, their spans are moved to the invocation (the
+   *  expansion's own line and column numbers mean nothing in the file). */
+  located(operands: readonly (Expr | null)[]): readonly (Expr | null)[] {
+    const origin = this.origin;
+    return origin ? operands.map((o) => o && relocate(o, origin.span)) : operands;
+  }
+
   originate(d: Diagnostic): Diagnostic {
     if (!this.origin) return d;
     return { ...d, span: this.origin.span, notes: [...(d.notes ?? []), ...this.origin.chain] };
@@ -367,7 +374,7 @@ export class Assembler {
     const index = this.instrs.length;
     this.instrs.push({
       mnemonic,
-      operands,
+      operands: this.located(operands),
       span: this.spanOf(span),
       unit: this.unit,
       anonBefore: this.unit.anonymous.length,
@@ -614,7 +621,7 @@ export class Assembler {
     this.flushLabelsAsData();
     const { address, byteLength, count } = this.data.allocate(elementSize, operands, struc, this.evaluator());
     if (name) this.setSymbol({ kind: "data", name, address, size: struc ? struc.size : elementSize, count, struc, span: this.spanOf(nameSpan) });
-    this.dataItems.push({ address, elementSize, operands, span: this.spanOf(span), unit: this.unit, anonBefore: this.unit.anonymous.length, struc, byteLength });
+    this.dataItems.push({ address, elementSize, operands: this.located(operands), span: this.spanOf(span), unit: this.unit, anonBefore: this.unit.anonymous.length, struc, byteLength });
   }
 
   /** Reserves raw bytes in the data image (for a DDB); returns the address. */

@@ -128,7 +128,7 @@ function declareDevice(asm: Assembler, s: Command): void {
   const ddb = asm.reserveData(0x50, 4);
   const struc = asm.unit.symbols.get("VxD_Desc_Block");
   asm.setSymbol({ kind: "data", name: `${name}_DDB`, address: ddb, size: struc?.kind === "struc" ? struc.info.size : 0x50, count: 1, struc: struc?.kind === "struc" ? struc.info : null, span: s.span });
-  asm.devices.push({ name, operands: s.operands, ddbAddress: ddb, span: asm.spanOf(s.span), unit: asm.unit });
+  asm.devices.push({ name, operands: asm.located(s.operands), ddbAddress: ddb, span: asm.spanOf(s.span), unit: asm.unit });
 }
 
 function beginDispatch(asm: Assembler, s: Command): void {

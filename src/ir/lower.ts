@@ -56,7 +56,10 @@ export function lowerProgram(asm: Assembler): LowerResult {
   const instrs: Instr[] = [];
   const spans: SourceSpan[] = [];
   for (const item of asm.instrs) {
+    const found = diagnostics.length;
     const instr = guard(() => lowerInstr(asm, item), null);
+    // An instruction from a macro expansion: say which, as the front end's diagnostics do.
+    if (item.origin.length > 0) for (let i = found; i < diagnostics.length; i++) diagnostics[i] = { ...diagnostics[i]!, notes: [...(diagnostics[i]!.notes ?? []), ...item.origin] };
     instrs.push(instr ?? trap(item.mnemonic, "this instruction did not assemble"));
     spans.push(item.span);
   }

@@ -38,4 +38,15 @@ describe("regressions", () => {
       expect(diagnostics.map((d) => d.name)).toEqual(["out-message"]);
     }
   });
+
+  it("an error found when lowering a macro expansion points at the invocation, not into the expansion", () => {
+    // Before: 2:19 (line 2, column 19 of Fatal_Error's expansion text), outside the one-line file.
+    expect(errorsIn("Fatal_Error @F\t\n")).toEqual(["1:1 undefined-symbol"]);
+    expect(errorsIn("\tnop\n\tRestoreReg <Get_VMM_Version>\n")).toEqual(["2:2 undefined-symbol"]);
+    expect(errorsIn("M MACRO x\n\tnop\n\tmov eax, x\nENDM\n\tnop\n\tM nowhere\n")).toEqual(["6:2 undefined-symbol"]);
+    expect(errorsIn("M MACRO\n\tnop\n\tdd nowhere\nENDM\n\tM\n")).toEqual(["5:2 undefined-symbol"]);
+    expect(errorsIn("\tinclude vmm.inc\nM MACRO\n\n\nDeclare_Virtual_Device MyDev, 1, 0, nowhere\nENDM\n\tM\n")).toEqual(["7:2 undefined-symbol"]);
+    const { diagnostics } = assembleSafely([{ name: "r.asm", text: "M MACRO x\n\tmov eax, x\nENDM\n\tM nowhere\n" }]);
+    expect(diagnostics[0]?.notes).toContain("in the expansion of `M`");
+  });
 });
