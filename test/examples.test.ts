@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assemble } from "../src/front/index.js";
 import { runProgram, type RunOptions, type RunStatus } from "../src/run/run-program.js";
+import { emptyScenario, parseScenario } from "../src/run/scenario.js";
 
 const dir = join(import.meta.dirname, "..", "examples");
 const files = readdirSync(dir).filter((f) => f.endsWith(".asm")).sort();
@@ -56,6 +57,56 @@ const EXPECTED: Record<string, Expectation> = {
       "MSGLOG: exit message 00000006",
     ],
   },
+  "timer.asm": {
+    status: "ok",
+    output: [
+      "tick 00000001 at 00000014 ms",
+      "  work for tick 00000001 done in VM 00000002",
+      "tick 00000002 at 00000028 ms",
+      "  work for tick 00000002 done in VM 00000002",
+      "tick 00000003 at 0000003C ms",
+      "  work for tick 00000003 done in VM 00000002",
+    ],
+  },
+  "priority-timeout.asm": {
+    status: "ok",
+    // 10 ms + the 50 ms time-out = 3Ch; VM 2 enables interrupts at 100 ms = 64h.
+    output: ["request 01 timed out at 0000003C ms (CF=1)", "request 02 ran in VM 02 at 00000064 ms"],
+  },
+  "failing-init.asm": {
+    status: "ok",
+    output: [
+      "QUITTER got message 00000000",
+      "STAYER got message 00000000",
+      "QUITTER got message 00000001",
+      "QUITTER: no hardware found, failing Device_Init",
+      "STAYER got message 00000001",
+      "STAYER got message 00000002",
+      "STAYER got message 00000003",
+      "STAYER got message 00000004",
+      "STAYER got message 00000024",
+      "STAYER got message 00000005",
+      "STAYER got message 00000025",
+      "STAYER got message 00000006",
+      "STAYER got message 00000026",
+    ],
+  },
+  "vm-counter.asm": {
+    status: "ok",
+    output: [
+      "VM 02 created, 01 live",
+      "VM 03 created, 02 live",
+      "VM 04 created, 03 live",
+      "VM 02 not executeable, VNE flags 00",
+      "VM 02 destroyed, 02 live",
+      "VM 03: objecting to Query_Destroy",
+      "VM 03 not executeable, VNE flags 22", // VNE_Closed | VNE_Nuked
+      "VM 03 destroyed, 01 live",
+      "VM 04 not executeable, VNE flags 01", // VNE_Crashed
+      "VM 04 destroyed, 00 live",
+      "03 VMs created in all",
+    ],
+  },
   "illegal-create-vm.asm": {
     status: "violation",
     output: ["ROGUE: trying to create a VM myself"],
@@ -63,15 +114,23 @@ const EXPECTED: Record<string, Expectation> = {
   },
 };
 
-/** Options from the `; run: vmmasm run …` line of an example. */
+/** Options from the `; run: vmmasm run …` line of an example, read as the CLI reads them. */
 function runLine(text: string): RunOptions {
   const m = /^;\s*run:\s*vmmasm run (.*)$/m.exec(text);
   if (!m) throw new Error("no `; run:` line");
-  const words = m[1]!.split(/\s+/);
-  const options: { vms?: number; onViolation?: "stop" | "report" } = {};
+  const words = m[1]!.match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ""));
+  const scenario = emptyScenario();
+  const options: { vms?: number; onViolation?: "stop" | "report"; scenario: typeof scenario } = { scenario };
   for (let i = 0; i < words.length; i++) {
-    if (words[i] === "--vms") options.vms = Number(words[++i]);
-    else if (words[i] === "--on-violation") options.onViolation = words[++i] as "stop" | "report";
+    const w = words[i]!;
+    if (w === "--vms") options.vms = Number(words[++i]);
+    else if (w === "--on-violation") options.onViolation = words[++i] as "stop" | "report";
+    else if (w === "--until") scenario.until = Number(words[++i]);
+    else if (w === "--at") expect(parseScenario(`at ${words[++i]}`, "--at", scenario).diagnostics).toEqual([]);
+    else if (w === "--scenario") {
+      const file = words[++i]!;
+      expect(parseScenario(readFileSync(join(dir, "..", file), "utf8"), file, scenario).diagnostics).toEqual([]);
+    }
   }
   return options;
 }

@@ -11,6 +11,10 @@ import type { TimelineEntry } from "../vmm/runtime/vmm.js";
 import { ExitCode } from "./exit-codes.js";
 import { parseNumber, printDiagnostics, readSources, type DiagnosticFormat, type Printer } from "./io.js";
 import { InstructionTracer } from "./trace.js";
+import { writeFileSync } from "node:fs";
+import { nodeFileSystem } from "../front/files.js";
+import { emptyScenario, parseScenario } from "../run/scenario.js";
+import { toTraceEvents } from "../run/trace-events.js";
 
 export interface RunCommandOptions {
   readonly trace?: string | boolean;
@@ -23,6 +27,10 @@ export interface RunCommandOptions {
   readonly set?: readonly string[];
   readonly format?: DiagnosticFormat;
   readonly onViolation?: string;
+  readonly scenario?: string;
+  readonly at?: readonly string[];
+  readonly until?: string;
+  readonly traceOut?: string;
 }
 
 const FLAGS: readonly FlagName[] = ["cf", "pf", "af", "zf", "sf", "of", "df", "if"];
@@ -84,6 +92,22 @@ export function runCommand(files: readonly string[], opts: RunCommandOptions, p:
   const traceWhat = opts.trace === true ? "instructions" : opts.trace === false || opts.trace === undefined ? "" : opts.trace;
   if (traceWhat && !["instructions", "vmm", "all"].includes(traceWhat)) return usage(p, `--trace takes instructions, vmm or all, not \`${traceWhat}\``, format);
 
+  const until = positive(opts.until, "--until");
+  if (typeof until === "string") return usage(p, until, format);
+  const scenario = emptyScenario();
+  const scenarioProblems: Diagnostic[] = [];
+  if (opts.scenario) {
+    const text = nodeFileSystem.readFile(opts.scenario);
+    if (text === undefined) return usage(p, `cannot read the scenario file \`${opts.scenario}\``, format);
+    scenarioProblems.push(...parseScenario(text, opts.scenario, scenario).diagnostics);
+  }
+  for (const line of opts.at ?? []) scenarioProblems.push(...parseScenario(`at ${line}`, "--at", scenario).diagnostics);
+  if (scenarioProblems.length) {
+    printDiagnostics(p, scenarioProblems, (f) => (f === opts.scenario ? nodeFileSystem.readFile(f) : undefined), format);
+    return ExitCode.USAGE;
+  }
+  if (until !== undefined) scenario.until = until;
+
   const { sources, problems } = readSources(files);
   if (problems.length) {
     printDiagnostics(p, problems, () => undefined, format);
@@ -98,7 +122,7 @@ export function runCommand(files: readonly string[], opts: RunCommandOptions, p:
   }
   const c = makeChalk(p.color);
   const tracer = traceWhat === "instructions" || traceWhat === "all" ? new InstructionTracer(assembled.program, (l) => p.out(l), c) : null;
-  const timeline = traceWhat === "vmm" || traceWhat === "all" ? (e: TimelineEntry) => p.out(c.magenta(`[vmm ${String(e.step).padStart(7)}] ${e.text}`)) : undefined;
+  const timeline = traceWhat === "vmm" || traceWhat === "all" ? (e: TimelineEntry) => p.out(c.magenta(`[${String(e.time).padStart(6)} ms] ${e.text}`)) : undefined;
   const result = runProgram(assembled.program, {
     ...(maxSteps !== undefined ? { maxSteps } : {}),
     ...(vms !== undefined ? { vms } : {}),
@@ -108,7 +132,9 @@ export function runCommand(files: readonly string[], opts: RunCommandOptions, p:
     ...(tracer ? { onStep: tracer.step } : {}),
     ...(timeline ? { onTimeline: timeline } : {}),
     ...(opts.json ? {} : { onOutput: (t: string) => process.stdout.write(t) }),
+    scenario,
   });
+  if (opts.traceOut) writeFileSync(opts.traceOut, JSON.stringify(toTraceEvents(result.timeline)));
   if (tracer) tracer.flush(result.cpu);
   const diagnostics = [...assembled.diagnostics, ...result.diagnostics];
   const exit = result.status === "ok" ? ExitCode.OK : result.status === "fault" ? ExitCode.RUNTIME_FAULT : ExitCode.VMM_VIOLATION;
@@ -136,6 +162,8 @@ function stateDocument(r: RunResult, diagnostics: readonly Diagnostic[], exitCod
     vms: r.vms.map((v) => ({ id: v.id, handle: hex(v.handle), state: v.state })),
     devices: r.devices.map((d) => ({ name: d.name, id: d.id.toString(16).toUpperCase().padStart(4, "0"), initOrder: hex(d.initOrder), loaded: d.loaded })),
     pendingEvents: r.pendingEvents.map((e) => ({ handle: hex(e.handle), kind: e.kind, vm: hex(e.vm), callback: hex(e.callback) })),
+    pendingTimeOuts: r.pendingTimeOuts.map((t) => ({ handle: hex(t.handle), kind: t.kind, dueMs: t.due })),
+    timeMs: r.time,
     diagnostics: diagnostics.map(toJson),
   };
 }

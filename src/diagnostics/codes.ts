@@ -56,6 +56,10 @@ export const DIAGNOSTIC_CODES = {
   "device-clash": entry("E0709", "error", "two devices with the same name or ID", "Each loaded device needs its own name, and its own device ID unless it is Undefined_Device_ID."),
   "nothing-to-run": entry("E0710", "warning", "a source with no code to run", "The file has no top-level instructions and declares no device, so nothing runs."),
   "message-cannot-fail": entry("E0711", "error", "a device failed a message that cannot fail", "The DDK says this System_Control message must return with CF clear."),
+  "non-async-at-interrupt-time": entry("E0712", "error", "a service that is not asynchronous called at interrupt time", "Hardware-interrupt procedures, asynchronous time-out callbacks and other code running while the VMM is re-entered may call only asynchronous services (and VPICD's); everything else must wait for an event."),
+  "would-block": entry("E0713", "error", "device code that would block", "The call would make the caller wait (for the critical section held by another VM, say); the simulation runs device code without threads of its own and cannot block it."),
+  "critical-section": entry("E0714", "error", "the critical section used wrongly", "Begin_Critical_Section and End_Critical_Section must pair up."),
+  "bad-event-flags": entry("E0715", "error", "a priority event asked for with arguments it may not have", "Call_Priority_VM_Event and Call_Restricted_Event take a boost in EAX that keeps the VM's priority in range and PEF_* flags in ECX that go together (vmm-facts §4.2, §4.4, §7 rule 21)."),
   "usage": entry("E0801", "error", "a command line that cannot be used", "An option or argument is missing or malformed; see --help."),
   "file-not-found": entry("E0802", "error", "a source file that cannot be read", "The file named on the command line does not exist or cannot be read."),
 } as const satisfies Record<string, CodeEntry>;

@@ -11,7 +11,10 @@ import { MachineFault } from "../machine/fault.js";
 import type { FlagName } from "../machine/flags.js";
 import { Memory } from "../machine/memory.js";
 import { builtinDevice, programDevice, userDevice, type RuntimeDevice } from "../vmm/runtime/devices.js";
-import { boot, createVm, shutdown } from "../vmm/runtime/lifecycle.js";
+import { boot, createVm, runClock, shutdown } from "../vmm/runtime/lifecycle.js";
+import { scheduleScenario } from "./scenario-runner.js";
+import type { Scenario } from "./scenario.js";
+import { pendingTimeOuts } from "../vmm/runtime/time-services.js";
 import { VmmStop } from "../vmm/runtime/stop.js";
 import { Vmm, type TimelineEntry, type ViolationMode } from "../vmm/runtime/vmm.js";
 import { faultDiagnostic, issueDiagnostic } from "./fault-diagnostic.js";
@@ -43,6 +46,10 @@ export interface RunOptions {
   readonly stackSize?: number;
   /** Skip the device boot and shutdown broadcasts (the conformance runner's bare machine). */
   readonly bare?: boolean;
+  /** What happens during the run: VMs, IRQs, focus changes, closes, how long the clock runs. */
+  readonly scenario?: Scenario;
+  /** How long the clock may run when nothing says (default 10,000 ms). */
+  readonly horizon?: number;
 }
 
 export type RunStatus = "ok" | "fault" | "violation";
@@ -60,6 +67,9 @@ export interface RunResult {
   readonly currentVm: number;
   readonly devices: readonly { readonly name: string; readonly id: number; readonly initOrder: number; readonly loaded: boolean }[];
   readonly pendingEvents: readonly { readonly handle: number; readonly kind: string; readonly vm: number; readonly callback: number }[];
+  readonly pendingTimeOuts: readonly { readonly handle: number; readonly kind: string; readonly due: number }[];
+  /** Simulated time at the end, in ms. */
+  readonly time: number;
   readonly timeline: readonly TimelineEntry[];
   readonly cpu: Cpu;
   readMemory(address: number, length: number): Uint8Array;
@@ -68,9 +78,12 @@ export interface RunResult {
 
 const FLAG_NAMES: readonly FlagName[] = ["cf", "pf", "af", "zf", "sf", "of", "df", "if"];
 
+/** The standard devices the simulation models in TypeScript; they take part in every broadcast. */
+const BUILTIN_DEVICES = ["VMM", "VPICD", "VTD", "DOSMGR", "SHELL"] as const;
+
 function registerDevices(vmm: Vmm, program: IrProgram): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  const list: RuntimeDevice[] = [builtinDevice("VMM", 0)];
+  const list: RuntimeDevice[] = BUILTIN_DEVICES.map((name, i) => builtinDevice(name, i));
   program.devices.forEach((d, i) => list.push(userDevice(d, i + 1)));
   const filesWithDevices = new Set(program.devices.map((d) => d.span.file));
   for (const e of program.entries) if (!filesWithDevices.has(e.file)) list.push(programDevice(e.file, list.length));
@@ -105,12 +118,15 @@ export function runProgram(program: IrProgram, options: RunOptions = {}): RunRes
     for (const m of options.memory ?? []) memory.writeBytes(m.address >>> 0, Uint8Array.from(m.bytes));
     if (status === "ok") {
       if (!options.bare) boot(vmm);
-      for (let i = 0; i < (options.vms ?? 0); i++) createVm(vmm);
+      for (let i = 0; i < (options.vms ?? options.scenario?.vms ?? 0); i++) createVm(vmm);
       for (const entry of program.entries) runTopLevel(vmm, entry, options);
       if (program.entries.length === 0 && program.devices.length === 0) {
         diagnostics.push(diag("nothing-to-run", null, "the program has no top-level code and declares no device, so nothing ran"));
       }
       vmm.processEvents();
+      vmm.reschedule();
+      if (options.scenario) scheduleScenario(vmm, options.scenario);
+      if (!options.bare) runClock(vmm, options.scenario?.until ?? options.horizon ?? 10_000);
       // The final state a run reports is the program's, not what the shutdown messages leave.
       const regs = Int32Array.from(cpu.regs);
       const eflags = cpu.getEflags();
@@ -165,6 +181,8 @@ function buildResult(vmm: Vmm, cpu: Cpu, status: RunStatus, diagnostics: Diagnos
     currentVm: vmm.currentVm.handle >>> 0,
     devices: vmm.devices.map((d) => ({ name: d.name, id: d.id, initOrder: d.initOrder >>> 0, loaded: d.loaded })),
     pendingEvents: vmm.events.pending().map((e) => ({ handle: e.handle >>> 0, kind: e.kind, vm: e.vm >>> 0, callback: e.callback >>> 0 })),
+    pendingTimeOuts: pendingTimeOuts(vmm),
+    time: vmm.clock.now,
     timeline: vmm.timeline,
     cpu,
     readMemory: (address, length) => cpu.memory.readBytes(address >>> 0, length),

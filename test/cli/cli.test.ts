@@ -117,7 +117,7 @@ describe("vmmasm run", () => {
   it("prints the VMM timeline with --trace vmm", () => {
     const r = vmmasm(["run", "--trace", "vmm", "--vms", "1", "examples/call-vm-event.asm"]);
     expect(r.stdout).toMatch(/task switch: VM 1 → VM 2/);
-    expect(r.stdout).toMatch(/Call_VM_Event: scheduled VM event for VM 2/);
+    expect(r.stdout).toMatch(/^\[\s+0 ms\] Call_VM_Event: scheduled event for VM 2 [0-9A-F]{8}h → EventCallback$/m);
   });
 
   it("colours only on request or on a terminal, and never with NO_COLOR", () => {

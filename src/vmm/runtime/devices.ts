@@ -18,6 +18,8 @@ export interface RuntimeDevice {
   readonly decl: DeviceDecl | null;
   /** False once a failed init message has unloaded it. */
   loaded: boolean;
+  /** A built-in device's control procedure, written in TypeScript: returns CF. */
+  readonly builtinControl: ((message: number) => boolean) | null;
 }
 
 export function userDevice(decl: DeviceDecl, loadIndex: number): RuntimeDevice {
@@ -31,19 +33,22 @@ export function userDevice(decl: DeviceDecl, loadIndex: number): RuntimeDevice {
     builtin: false,
     decl,
     loaded: true,
+    builtinControl: null,
   };
 }
 
-export function builtinDevice(name: string, loadIndex: number): RuntimeDevice {
+/** A standard device modelled in TypeScript. Its control procedure answers every message with CF
+ *  clear unless `control` says otherwise: it takes part in each broadcast in its init order. */
+export function builtinDevice(name: string, loadIndex: number, control: (message: number) => boolean = () => false): RuntimeDevice {
   const known = deviceByName(name);
   if (!known) throw new Error(`unknown standard device ${name}`);
-  return { name: known.name.toUpperCase(), id: known.id, initOrder: (known.initOrder ?? 0) >>> 0, loadIndex, ddb: 0, controlProc: 0, builtin: true, decl: null, loaded: true };
+  return { name: known.name.toUpperCase(), id: known.id, initOrder: (known.initOrder ?? 0) >>> 0, loadIndex, ddb: 0, controlProc: 0, builtin: true, decl: null, loaded: true, builtinControl: control };
 }
 
 /** The device a file without Declare_Virtual_Device runs as: named after the file. */
 export function programDevice(file: string, loadIndex: number): RuntimeDevice {
   const base = file.replace(/^.*[\\/]/, "").replace(/\.[^.]*$/, "").toUpperCase().replace(/[^A-Z0-9_]/g, "_").slice(0, 8) || "PROGRAM";
-  return { name: base, id: 0, initOrder: 0x80000000, loadIndex, ddb: 0, controlProc: 0, builtin: false, decl: null, loaded: true };
+  return { name: base, id: 0, initOrder: 0x80000000, loadIndex, ddb: 0, controlProc: 0, builtin: false, decl: null, loaded: true, builtinControl: null };
 }
 
 /** Init order, lowest first; equal orders keep load order. */

@@ -1,19 +1,22 @@
-// Scheduled events: real handles (addresses of event blocks in VMM memory), a FIFO queue, and the
-// record of what became of every handle so that a wrong cancel can be named.
+// Scheduled events: real handles (addresses of event blocks in VMM memory), the pending set, and
+// the record of what became of every handle so that a wrong cancel can be named.
+import type { Timer } from "./clock.js";
 import type { VmmHeap } from "./heap.js";
 
-export type EventKind = "global" | "vm";
+export type EventKind = "global" | "vm" | "priority" | "restricted";
 
 /** Which service family created the event; each has its own Cancel service. */
 export const CANCEL_SERVICE: Record<EventKind, string> = {
   global: "Cancel_Global_Event",
   vm: "Cancel_VM_Event",
+  priority: "Cancel_Priority_VM_Event",
+  restricted: "Cancel_Restricted_Event",
 };
 
 export interface ScheduledEvent {
   readonly handle: number;
   readonly kind: EventKind;
-  /** Target VM handle for VM events, 0 for global ones. */
+  /** Target VM handle, 0 for a global event. */
   readonly vm: number;
   readonly callback: number;
   readonly refData: number;
@@ -23,20 +26,29 @@ export interface ScheduledEvent {
   readonly owner: string;
   /** Instruction that scheduled it. */
   readonly site: number;
-  state: "pending" | "ran" | "cancelled";
+  /** Priority boost (EAX of the priority services), applied while the event waits. */
+  readonly boost: number;
+  /** PEF_* flags (ECX of the priority services), 0 for the plain services. */
+  readonly flags: number;
+  /** Scheduling order: ties go to the earlier event. */
+  readonly seq: number;
+  /** The PEF_Time_Out timer, if any. */
+  timer: Timer | null;
+  state: "pending" | "ran" | "cancelled" | "timed-out";
 }
 
 export class EventQueue {
   private readonly byHandle = new Map<number, ScheduledEvent>();
-  private readonly queue: ScheduledEvent[] = [];
+  private readonly waiting: ScheduledEvent[] = [];
+  private seq = 0;
 
   constructor(private readonly heap: VmmHeap) {}
 
-  schedule(e: Omit<ScheduledEvent, "handle" | "state">): ScheduledEvent {
+  schedule(e: Omit<ScheduledEvent, "handle" | "state" | "seq" | "timer">): ScheduledEvent {
     const handle = this.heap.allocate(16, 16);
-    const ev: ScheduledEvent = { ...e, handle, state: "pending" };
+    const ev: ScheduledEvent = { ...e, handle, seq: this.seq++, timer: null, state: "pending" };
     this.byHandle.set(handle, ev);
-    this.queue.push(ev);
+    this.waiting.push(ev);
     return ev;
   }
 
@@ -44,16 +56,9 @@ export class EventQueue {
     return this.byHandle.get(handle >>> 0);
   }
 
-  /** The next pending event, removed from the queue. */
-  next(): ScheduledEvent | undefined {
-    while (this.queue.length > 0) {
-      const e = this.queue.shift()!;
-      if (e.state === "pending") return e;
-    }
-    return undefined;
-  }
-
+  /** Pending events in scheduling order (the caller picks which may run). */
   pending(): ScheduledEvent[] {
-    return this.queue.filter((e) => e.state === "pending");
+    for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]!.state !== "pending") this.waiting.splice(i, 1);
+    return [...this.waiting];
   }
 }

@@ -1,10 +1,11 @@
-// What the VMM does around the program: boot the devices, create and destroy VMs, shut down.
-// Message order and registers follow vmm-facts §1.3; events run after each step, as they do
-// when the VMM returns to a VM.
+// What the VMM and the shell do around the program: boot the devices, create, close and destroy
+// VMs, focus and suspend them, let the clock run, shut down. Message order and registers follow
+// vmm-facts §1.3; events run after each step, as they do when the VMM returns to a VM.
 import { messageByName } from "../tables/messages.js";
 import { VNE_FLAGS } from "../tables/events.js";
-import { broadcast, type MessageRegisters } from "./system-control.js";
-import { setVmStatus, type VirtualMachine } from "./vm.js";
+import { hexOf } from "./hex.js";
+import { broadcast, messageName, type MessageRegisters } from "./system-control.js";
+import { off, setVmStatus, type VirtualMachine } from "./vm.js";
 import type { Vmm } from "./vmm.js";
 
 function msg(name: string): number {
@@ -19,8 +20,8 @@ function vne(name: string): number {
   return f.value;
 }
 
-/** A message and, right after it, its "…2" companion (sent in reverse order by the table). */
-function send(vmm: Vmm, name: string, regs: MessageRegisters, onFailure: "stop" | "unload" = "stop"): boolean {
+/** A message and, right after it, its "…2" companion (which the table sends in reverse order). */
+export function send(vmm: Vmm, name: string, regs: MessageRegisters, onFailure: "stop" | "unload" = "stop"): boolean {
   const result = broadcast(vmm, msg(name), regs, { onFailure });
   const companion = messageByName(`${name}2`);
   if (companion && companion.companionOf?.toUpperCase() === name.toUpperCase()) broadcast(vmm, companion.value, regs);
@@ -44,22 +45,19 @@ export function boot(vmm: Vmm): void {
   send(vmm, "Sys_VM_Init", { ebx: sys });
 }
 
-/** Creates a VM the way SHELL does; returns it, or null if a device refused. */
+/** The shell creates a VM; returns it, or null if a device refused. */
 export function createVm(vmm: Vmm): VirtualMachine | null {
   const vm = vmm.newVm();
-  vmm.log("vm", `create VM ${vm.id} (handle ${vm.handle.toString(16).toUpperCase()}h)`);
+  vmm.log("vm", `SHELL creates VM ${vm.id} (handle ${hexOf(vm.handle)})`, vm, "SHELL");
   if (send(vmm, "Create_VM", { ebx: vm.handle })) {
     vm.state = "destroyed";
-    vmm.log("vm", `VM ${vm.id} not created: a device failed Create_VM`);
+    vmm.log("vm", `VM ${vm.id} not created: a device failed Create_VM`, vm);
     return null;
   }
   for (const [step, flag] of [["VM_Critical_Init", "VNE_CrInitFail"], ["VM_Init", "VNE_InitFail"]] as const) {
     if (send(vmm, step, { ebx: vm.handle })) {
-      vmm.log("vm", `VM ${vm.id} failed ${step}`);
-      vm.state = "not-executeable";
-      send(vmm, "VM_Not_Executeable", { ebx: vm.handle, edx: vne(flag) });
-      send(vmm, "Destroy_VM", { ebx: vm.handle });
-      vm.state = "destroyed";
+      vmm.log("vm", `VM ${vm.id} failed ${step}`, vm);
+      destroy(vmm, vm, vne(flag));
       return null;
     }
   }
@@ -68,20 +66,91 @@ export function createVm(vmm: Vmm): VirtualMachine | null {
   return vm;
 }
 
-/** A VM that exits normally: VM_Terminate, VM_Not_Executeable, Destroy_VM. */
-export function destroyVm(vmm: Vmm, vm: VirtualMachine): void {
-  vmm.log("vm", `destroy VM ${vm.id}`);
+/** VM_Not_Executeable with `flags`, then Destroy_VM: the end of every VM. */
+function destroy(vmm: Vmm, vm: VirtualMachine, flags: number): void {
   if (vmm.currentVm === vm) vmm.switchTo(vmm.sysVm);
-  send(vmm, "VM_Terminate", { ebx: vm.handle });
   vm.state = "not-executeable";
   setVmStatus(vmm.cpu.memory, vm, "VMStat_Not_Executeable", true);
-  send(vmm, "VM_Not_Executeable", { ebx: vm.handle, edx: 0 });
+  send(vmm, "VM_Not_Executeable", { ebx: vm.handle, edx: flags });
   send(vmm, "Destroy_VM", { ebx: vm.handle });
   vm.state = "destroyed";
+  vmm.log("vm", `VM ${vm.id} destroyed`, vm, "SHELL");
+}
+
+/** A VM that exits normally: VM_Terminate, VM_Not_Executeable, Destroy_VM. */
+export function exitVm(vmm: Vmm, vm: VirtualMachine): void {
+  vmm.log("vm", `VM ${vm.id} exits`, vm, "SHELL");
+  if (vmm.currentVm === vm) vmm.switchTo(vmm.sysVm);
+  send(vmm, "VM_Terminate", { ebx: vm.handle });
+  destroy(vmm, vm, 0);
+}
+
+/** The user closes a VM that did not exit: the shell asks with Query_Destroy first. */
+export function closeVm(vmm: Vmm, vm: VirtualMachine, force: boolean): void {
+  vmm.log("vm", `SHELL: closing VM ${vm.id}${force ? " (forced)" : ""}`, vm, "SHELL");
+  const objected = send(vmm, "Query_Destroy", { ebx: vm.handle });
+  if (objected && !force) {
+    vmm.log("vm", `VM ${vm.id} stays: a device objected to Query_Destroy`, vm, "SHELL");
+    return;
+  }
+  destroy(vmm, vm, vne("VNE_Closed") | vne("VNE_Nuked"));
+}
+
+export function crashVm(vmm: Vmm, vm: VirtualMachine): void {
+  vmm.log("vm", `VM ${vm.id} crashes`, vm);
+  destroy(vmm, vm, vne("VNE_Crashed"));
+}
+
+export function setFocus(vmm: Vmm, vm: VirtualMachine, deviceId: number): void {
+  vmm.log("vm", `SHELL: focus to VM ${vm.id}${deviceId ? ` for device ${deviceId.toString(16).toUpperCase()}h` : ""}`, vm, "SHELL");
+  send(vmm, "Set_Device_Focus", { ebx: vm.handle, edx: deviceId, esi: 0, edi: 0 });
+}
+
+export function suspendVm(vmm: Vmm, vm: VirtualMachine): void {
+  send(vmm, "VM_Suspend", { ebx: vm.handle });
+  vm.suspended = true;
+  setVmStatus(vmm.cpu.memory, vm, "VMStat_Suspended", true);
+  if (vmm.currentVm === vm) vmm.switchTo(vmm.sysVm);
+  vmm.log("vm", `VM ${vm.id} suspended`, vm);
+}
+
+export function resumeVm(vmm: Vmm, vm: VirtualMachine): void {
+  if (send(vmm, "VM_Resume", { ebx: vm.handle })) {
+    vmm.log("vm", `VM ${vm.id} stays suspended: a device failed VM_Resume`, vm);
+    return;
+  }
+  vm.suspended = false;
+  setVmStatus(vmm.cpu.memory, vm, "VMStat_Suspended", false);
+  vmm.log("vm", `VM ${vm.id} resumed`, vm);
+}
+
+/** The VM's own code disables or enables interrupts (its client IF). */
+export function setClientInterrupts(vmm: Vmm, vm: VirtualMachine, enabled: boolean): void {
+  const at = vm.clientRegs + off("Client_EFlags");
+  const flags = vmm.cpu.memory.read32(at);
+  vmm.cpu.memory.write32(at, enabled ? flags | 0x200 : flags & ~0x200);
+  vmm.log("vm", `VM ${vm.id} ${enabled ? "enables" : "disables"} interrupts`, vm);
+}
+
+export function sendMessage(vmm: Vmm, message: number, regs: MessageRegisters): void {
+  vmm.log("scenario", `send ${messageName(message)}`);
+  broadcast(vmm, message, regs);
+  vmm.processEvents();
+}
+
+/** Lets the clock run to `until` (ms), firing whatever is due; events run after each. */
+export function runClock(vmm: Vmm, until: number): void {
+  for (let t = vmm.clock.takeNext(until); t; t = vmm.clock.takeNext(until)) {
+    vmm.clock.now = Math.max(vmm.clock.now, t.due);
+    t.fire();
+    vmm.processEvents();
+    vmm.reschedule();
+  }
+  vmm.clock.now = Math.max(vmm.clock.now, until);
 }
 
 export function shutdown(vmm: Vmm): void {
-  for (const vm of [...vmm.vms].reverse()) if (vm !== vmm.sysVm && vm.state === "running") destroyVm(vmm, vm);
+  for (const vm of [...vmm.vms].reverse()) if (vm !== vmm.sysVm && vm.state === "running") exitVm(vmm, vm);
   if (vmm.currentVm !== vmm.sysVm) vmm.switchTo(vmm.sysVm);
   const sys = vmm.sysVm.handle;
   send(vmm, "Sys_VM_Terminate", { ebx: sys });

@@ -3,7 +3,8 @@
 import { Reg } from "../../ir/types.js";
 import { messageByValue, type MessageInfo } from "../tables/messages.js";
 import { byInitOrder, type RuntimeDevice } from "./devices.js";
-import { hexOf, type Vmm } from "./vmm.js";
+import { hexOf } from "./hex.js";
+import type { Vmm } from "./vmm.js";
 
 export interface MessageRegisters {
   readonly ebx?: number;
@@ -36,7 +37,7 @@ export function mayFail(info: MessageInfo | undefined): boolean {
 }
 
 export function receivers(vmm: Vmm, info: MessageInfo | undefined): RuntimeDevice[] {
-  const list = vmm.devices.filter((d) => d.loaded && d.controlProc !== 0).sort(byInitOrder);
+  const list = vmm.devices.filter((d) => d.loaded && (d.controlProc !== 0 || d.builtinControl !== null)).sort(byInitOrder);
   return info?.order === "reverse-init-order" ? list.reverse() : list;
 }
 
@@ -45,8 +46,13 @@ export function broadcast(vmm: Vmm, message: number, regs: MessageRegisters, opt
   const info = messageByValue(message);
   const name = messageName(message);
   const targets = options.only ? [options.only] : receivers(vmm, info);
-  vmm.log("broadcast", `System_Control ${name}${regs.ebx !== undefined ? ` EBX=${hexOf(regs.ebx)}` : ""} → ${targets.length} device${targets.length === 1 ? "" : "s"}`);
+  const guests = targets.filter((d) => !d.builtinControl).length;
+  vmm.log("broadcast", `System_Control ${name}${regs.ebx !== undefined ? ` EBX=${hexOf(regs.ebx)}` : ""} → ${targets.length} device${targets.length === 1 ? "" : "s"} (${guests} of the program's)`, vmm.vmByHandle(regs.ebx ?? 0) ?? null);
   for (const dev of targets) {
+    if (dev.builtinControl) {
+      if (dev.builtinControl(message)) return { cf: true, failed: dev };
+      continue;
+    }
     cpu.regs[Reg.EAX] = message;
     cpu.regs[Reg.EBX] = regs.ebx ?? 0;
     cpu.regs[Reg.ESI] = regs.esi ?? 0;
@@ -66,7 +72,7 @@ export function broadcast(vmm: Vmm, message: number, regs: MessageRegisters, opt
       vmm.handling.pop();
     }
     const cf = cpu.getFlag("cf");
-    vmm.log("control", `${dev.name} ← ${name}: CF=${cf ? 1 : 0}`);
+    vmm.log("control", `${dev.name} ← ${name}: CF=${cf ? 1 : 0}`, null, dev.name);
     if (!cf) continue;
     if (!mayFail(info)) {
       vmm.violation(

@@ -9,9 +9,14 @@ export interface VirtualMachine {
   readonly id: number;
   readonly clientRegs: number;
   state: "creating" | "running" | "not-executeable" | "destroyed";
+  /** Execution priority: the sum of the boosts it holds (Adjust_Exec_Priority, priority events …). */
+  priority: number;
+  /** Simulated time (ms) at which it was created, for Get_VM_Exec_Time. */
+  readonly createdAt: number;
+  suspended: boolean;
 }
 
-function off(name: string): number {
+export function off(name: string): number {
   const f = fieldOf(VM_CONTROL_BLOCK, name) ?? fieldOf(CLIENT_REG_STRUC, name);
   if (!f) throw new Error(`no field ${name}`);
   return f.offset;
@@ -26,7 +31,7 @@ export function statusBit(name: string): number {
 /** Size reserved per VM: the control block, padded, then the client register structure. */
 const CB_SPACE = 0x40;
 
-export function createVm(memory: Memory, heap: VmmHeap, id: number): VirtualMachine {
+export function createVm(memory: Memory, heap: VmmHeap, id: number, now: number): VirtualMachine {
   const handle = heap.allocate(CB_SPACE + CLIENT_REG_STRUC.size, 16);
   const clientRegs = handle + CB_SPACE;
   memory.write32(handle + off("CB_VM_Status"), statusBit("VMStat_Creating"));
@@ -36,7 +41,7 @@ export function createVm(memory: Memory, heap: VmmHeap, id: number): VirtualMach
   memory.write32(handle + off("CB_Signature"), VMCB_ID | 0);
   // A VM starts with interrupts enabled in its client flags (IF, bit 9; bit 1 always set).
   memory.write32(clientRegs + off("Client_EFlags"), 0x202);
-  return { handle, id, clientRegs, state: "creating" };
+  return { handle, id, clientRegs, state: "creating", priority: 0, createdAt: now, suspended: false };
 }
 
 export function setVmStatus(memory: Memory, vm: VirtualMachine, bit: string, on: boolean): void {
@@ -51,4 +56,9 @@ export function vmSignatureOk(memory: Memory, handle: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The VM's own interrupt flag, as its client registers hold it. */
+export function clientInterruptsEnabled(memory: Memory, vm: VirtualMachine): boolean {
+  return (memory.read32(vm.clientRegs + off("Client_EFlags")) & 0x200) !== 0;
 }
