@@ -14,7 +14,7 @@ import { Evaluator, FrontError, fail, type EvalContext, type Value } from "./eva
 import { resolveInclude, type FileSystem, nodeFileSystem } from "./files.js";
 import { splitLines, type SourceLine } from "./lines.js";
 import { parseMacroParams, splitArguments, stripAngles, substitute, takeLocals, type MacroDef } from "./macros.js";
-import type { DataItem, DeviceRecord, FrontResult, InstrItem, ProcRecord, Synthetic, Unit } from "./program.js";
+import type { CommentToken, DataItem, DeviceRecord, DispatchRecord, FrontResult, InstrItem, ProcRecord, Synthetic, Unit } from "./program.js";
 import { SymbolTable, type StrucInfo, type StrucField, type Sym } from "./symbols.js";
 import { handleDirective } from "./directives.js";
 import { handleVxdMacro, isVxdMacro } from "./vxd-macros.js";
@@ -53,6 +53,8 @@ export class Assembler {
   readonly dataItems: DataItem[] = [];
   readonly procs: ProcRecord[] = [];
   readonly devices: DeviceRecord[] = [];
+  readonly dispatches: DispatchRecord[] = [];
+  readonly comments = new Map<string, CommentToken[]>();
   readonly diagnostics: Diagnostic[] = [];
   readonly sources = new Map<string, string>();
   readonly units: Unit[] = [];
@@ -99,11 +101,13 @@ export class Assembler {
       entries: this.entries,
       diagnostics: this.diagnostics,
       sources: this.sources,
+      dispatches: this.dispatches,
+      comments: this.comments,
     };
   }
 
   private assembleFile(name: string, text: string): void {
-    this.unit = { file: name, symbols: new SymbolTable(), anonymous: [], includesVmm: false };
+    this.unit = { file: name, symbols: new SymbolTable(), anonymous: [], includesVmm: false, unreadIncludes: [] };
     this.units.push(this.unit);
     this.conditionals = new ConditionalStack();
     this.includeChain = [name];
@@ -146,6 +150,7 @@ export class Assembler {
   assembleText(file: string, text: string): void {
     if (!this.sources.has(file)) this.sources.set(file, text);
     const split = splitLines(text, file);
+    if (!this.comments.has(file)) this.comments.set(file, split.comments);
     for (const d of split.diagnostics) this.report(this.originate(d));
     for (const line of split.lines) {
       if (this.ended) return;
@@ -739,10 +744,14 @@ export class Assembler {
     }
     if (/^(debug|vpicd|shell|vtd|vdmad|dosmgr|configmg|vwin32|vxdwraps|netvxd|blockdev|ios|ifs|ifsmgr|vcomm|v86mmgr|vkd|vdd|vmd|vsd|vpowerd|pageswap|vxdldr|ntkern)\.inc$/i.test(name.replace(/^.*[\\/]/, ""))) {
       const found = resolveInclude(this.fs, name, span.file, this.options.includeDirs ?? []);
-      if (!found) return; // other DDK headers: their macros used with vmm.inc are built in
+      if (!found) {
+        this.unit.unreadIncludes.push(name); // other DDK headers: their macros used with vmm.inc are built in
+        return;
+      }
     }
     const path = resolveInclude(this.fs, name, span.file, this.options.includeDirs ?? []);
     if (!path) {
+      this.unit.unreadIncludes.push(name);
       fail(diag("include-not-found", span, `cannot find include file \`${name}\``, { notes: this.includeChain.slice(1).reverse().map((f) => `included from ${f}`) }));
     }
     if (this.includeChain.includes(path)) {

@@ -13,6 +13,8 @@ export interface Unit {
   readonly anonymous: number[];
   /** Whether `include vmm.inc` was seen. */
   includesVmm: boolean;
+  /** Include files that could not be read (DDK headers vmmasm builds in are skipped silently). */
+  readonly unreadIncludes: string[];
 }
 
 /** A pseudo-operation the front end emits directly (service calls, traces, glue jumps). */
@@ -73,6 +75,27 @@ export interface DeviceRecord {
   readonly unit: Unit;
 }
 
+/** A Begin_Control_Dispatch … End_Control_Dispatch block, as written. */
+export interface DispatchRecord {
+  /** The name given to Begin_Control_Dispatch; the control procedure is `<name>_Control`. */
+  readonly name: string;
+  readonly proc: string;
+  readonly entries: readonly { readonly message: number; readonly handler: string; readonly span: SourceSpan }[];
+  /** The lowest message dispatched; with a jump table EAX arrives at a handler as message − low. */
+  readonly low: number;
+  /** End_Control_Dispatch built a jump table (more than one message, not too wide a range). */
+  readonly jumpTable: boolean;
+  readonly span: SourceSpan;
+  readonly unit: Unit;
+}
+
+/** A `;` comment of a source file (not of a macro expansion). */
+export interface CommentToken {
+  readonly image: string;
+  readonly startLine?: number | undefined;
+  readonly startColumn?: number | undefined;
+}
+
 export interface FrontResult {
   readonly units: readonly Unit[];
   readonly instrs: readonly InstrItem[];
@@ -84,6 +107,9 @@ export interface FrontResult {
   readonly entries: readonly { file: string; index: number }[];
   readonly diagnostics: readonly Diagnostic[];
   readonly sources: ReadonlyMap<string, string>;
+  readonly dispatches: readonly DispatchRecord[];
+  /** The comments of each source file, in order (lint reads its suppression comments here). */
+  readonly comments: ReadonlyMap<string, readonly CommentToken[]>;
 }
 
 export type { Cond };

@@ -14,6 +14,9 @@ import { suggest } from "./suggest.js";
 
 type Command = Extract<Statement, { kind: "command" }>;
 
+/** The `extra` of a VXDCALL/VXDJMP whose service is not known (an error was reported there). */
+export const UNKNOWN_SERVICE_ID = -1;
+
 const SEGMENT_MACRO = /^VXD_([A-Z0-9_]+?)_(SEG|ENDS)$/;
 const CALLS = new Set(["VMMCALL", "VMMJMP", "VXDCALL", "VXDJMP"]);
 const OTHERS = new Set([
@@ -101,16 +104,19 @@ function serviceCall(asm: Assembler, head: string, s: Command, line: SourceLine)
   const name = nameOf(target);
   if (!target || !name) fail(diag("bad-declaration", s.span, `${s.head} needs a service name, e.g. ${s.head} Get_Cur_VM_Handle`));
   const service = serviceByName(name);
+  const jump = head.endsWith("JMP");
   if (!service) {
     const hint = suggest(name, VMM_SERVICES.map((x) => x.name));
     const vmm = head.startsWith("VMM");
-    fail(
+    asm.report(
       diag("unknown-service", target.span, `\`${name}\` is not ${vmm ? "a VMM service" : "a service vmmasm knows"}`, {
         help: hint ? `did you mean \`${hint}\`?` : vmm ? "VMMcall takes the name of a service in the VMM's service table; use VxDcall for another device's services" : "only VMM services are known so far",
       }),
     );
+    // The call is kept (with no service id) so that lint still sees it; the error stops a run.
+    asm.emitSynthetic(jump ? Op.VXDJMP : Op.VXDCALL, UNKNOWN_SERVICE_ID, name, s.span, s.head.toLowerCase());
+    return;
   }
-  const jump = head.endsWith("JMP");
   const params = rawArgs(line, s).slice(1).filter((p) => p !== "");
   if (jump && params.length > 0) fail(diag("bad-declaration", s.span, `${s.head} cannot pass parameters (the DDK's macro refuses them too)`));
   const list = params.length ? splitArguments(stripAngles(params.join(","))).filter((p) => p !== "") : [];
@@ -166,9 +172,25 @@ function endDispatch(asm: Assembler, s: Command): void {
     asm.report(diag("bad-declaration", s.span, `End_Control_Dispatch names \`${name}\` but the open block is \`${block.name}\``));
   }
   asm.controlDispatch = null;
+  const form = dispatchForm(block.entries);
+  asm.dispatches.push({ name: block.name, proc: `${block.name}_Control`, entries: block.entries, low: form.low, jumpTable: form.jumpTable, span: block.span, unit: asm.unit });
   asm.expand(dispatchCode(block.entries), s.span, "End_Control_Dispatch");
   asm.endProc(null, s.span);
   asm.segments.pop();
+}
+
+/** Widest message range End_Control_Dispatch builds a jump table for; wider ones compare instead. */
+const MAX_TABLE = 4096;
+
+function dispatchForm(entries: readonly { message: number }[]): { low: number; jumpTable: boolean } {
+  if (entries.length === 0) return { low: 0, jumpTable: false };
+  let low = entries[0]!.message;
+  let high = low;
+  for (const e of entries) {
+    low = Math.min(low, e.message);
+    high = Math.max(high, e.message);
+  }
+  return { low, jumpTable: entries.length > 1 && high - low + 1 <= MAX_TABLE };
 }
 
 /** The code End_Control_Dispatch expands to (vmm-facts §6.3). */
@@ -182,7 +204,7 @@ function dispatchCode(entries: readonly { message: number; handler: string }[]):
   const ignore = `??cd_ignore_${id}`;
   const table = `??cd_table_${id}`;
   const count = high - low + 1;
-  if (count > 4096) {
+  if (count > MAX_TABLE) {
     // A jump table this wide would be absurd; the DDK macro would build it anyway. Compare instead.
     return [...sorted.map((e) => `cmp eax, ${hex(e.message)}\njz ${e.handler}`), "clc", "ret"].join("\n");
   }
