@@ -316,7 +316,7 @@ export class Vmm implements MachineHost {
 
   adjustPriority(vm: VirtualMachine, delta: number, why: string): void {
     vm.priority = (vm.priority + delta) | 0;
-    this.log("vm", `VM ${vm.id} priority ${delta >= 0 ? "+" : ""}${hexOf(delta)} = ${hexOf(vm.priority)} (${why})`, vm);
+    this.log("vm", `VM ${vm.id} priority ${delta < 0 ? "-" : "+"}${hexOf(Math.abs(delta))} = ${hexOf(vm.priority)} (${why})`, vm);
   }
 
   /** After events, the VMM returns to the VM with the highest priority (the current one on a tie). */
