@@ -114,9 +114,35 @@ function lowerInstr(asm: Assembler, item: InstrItem): Instr {
   const spec = mnemonicSpec(item.mnemonic)!;
   const ev = evaluatorFor(asm, item.unit, item.anonBefore);
   const ops = item.operands;
+  for (const o of ops) {
+    const q = o && findUninit(o);
+    if (q) fail(diag("bad-expression", q.span, "`?` (an uninitialised value) is only allowed in data definitions"));
+  }
   const values = ops.map((o) => (o ? ev.value(o) : null));
   const L = new Lowerer(item, spec, ops, values);
   return L.lower();
+}
+
+/** A `?` anywhere in an instruction operand. */
+function findUninit(e: Expr): Expr | null {
+  switch (e.k) {
+    case "name":
+      return e.name === "?" ? e : null;
+    case "unary":
+      return findUninit(e.arg);
+    case "binary":
+      return findUninit(e.left) ?? findUninit(e.right);
+    case "index":
+      return (e.left && findUninit(e.left)) ?? findUninit(e.inner);
+    case "field":
+      return findUninit(e.left);
+    case "ptr":
+      return findUninit(e.arg);
+    case "seg":
+      return findUninit(e.arg);
+    default:
+      return null;
+  }
 }
 
 class Lowerer {

@@ -49,4 +49,11 @@ describe("regressions", () => {
     const { diagnostics } = assembleSafely([{ name: "r.asm", text: "M MACRO x\n\tmov eax, x\nENDM\n\tM nowhere\n" }]);
     expect(diagnostics[0]?.notes).toContain("in the expansion of `M`");
   });
+
+  it("`?` in an instruction operand is an error, not the value 0", () => {
+    expect(errorsIn("\tmov eax, ?\n")).toEqual(["1:11 bad-expression"]);
+    expect(errorsIn("\tmov eax, [ebx + ?]\n")).toEqual(["1:18 bad-expression"]);
+    expect(errorsIn("\tpush ?\n")).toEqual(["1:7 bad-expression"]);
+    expect(errorsIn("x dd ?\n\tmov eax, x\n")).toEqual([]);
+  });
 });
