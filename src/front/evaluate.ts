@@ -136,7 +136,9 @@ export class Evaluator {
         return v;
       }
       case "field": {
-        const left = this.value(e.left);
+        // `Struc.Field` is the field's offset: the structure name itself contributes nothing.
+        const leftSym = e.left.k === "name" ? this.ctx.lookup(e.left.name) : undefined;
+        const left = leftSym?.kind === "struc" ? constant(0) : this.value(e.left);
         const f = this.ctx.lookup(e.field);
         let offset: number;
         let size = 0;

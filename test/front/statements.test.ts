@@ -161,6 +161,13 @@ describe("data and structures", () => {
     expect(r.registers.edx).toBe(0x50);
   });
 
+  it("reads Struc.Field as the field's offset, alone and after a register", () => {
+    const r = run(["include vmm.inc", "mov eax, Client_Reg_Struc.Client_EAX", "VMMcall Get_Sys_VM_Handle", "mov ecx, [ebx+cb_s.CB_VMID]", "mov edx, cb_s.CB_Signature", "ret"].join("\n"));
+    expect(r.registers.eax).toBe(0x1c);
+    expect(r.registers.ecx).toBe(1);
+    expect(r.registers.edx).toBe(0x10);
+  });
+
   it("knows Client_Reg_Struc and its word and byte aliases from vmm.inc", () => {
     const r = run(["include vmm.inc", "mov dword ptr [ebp.Client_EAX], 12345678h", "mov ax, [ebp.Client_AX]", "mov bl, [ebp.Client_AH]", "mov ecx, SIZE Client_Reg_Struc", "ret"].join("\n"));
     expect(r.registers.eax & 0xffff).toBe(0x5678);
