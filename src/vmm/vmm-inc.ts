@@ -1,9 +1,11 @@
-// The symbols that `include vmm.inc` defines, computed from the fact tables (never written here twice).
-// Struc field names are not symbols here: the assembler registers them from vmmIncStrucs().
+// The symbols that `include vmm.inc` defines, computed from the fact tables (never written here twice),
+// and the same view of the device headers vpicd.inc, vtd.inc, shell.inc and dosmgr.inc (includeSymbols).
+// Struc field names are not symbols here: the assembler registers them from vmmIncStrucs()/includeStrucs().
 
 import type { StrucDef } from "./tables/structures.js";
+import { DEVICE_SERVICES } from "./tables/device-services.js";
+import type { DeviceInclude, ServiceDevice } from "./tables/index.js";
 import {
-  ALL_STRUCS,
   BASEID_FOR_NAMEBASEDVXD,
   BASEID_FOR_NAMEBASEDVXD_MASK,
   BLOCK_FLAGS,
@@ -26,7 +28,9 @@ import {
   VM_STATUS_BIT_ALIASES,
   VM_STATUS_BITS,
   VMCB_ID,
+  VMM_INC_STRUCS,
   VMM_SERVICES,
+  VPICD_IRQ_DESCRIPTOR,
   VMSTAT_USE32_MASK,
   VNE_FLAGS,
 } from "./tables/index.js";
@@ -88,7 +92,7 @@ export function collectIncludeSymbols(): IncludeSymbol[] {
     ...bitSymbols(DDB_FLAG_BITS, "ddb-flag"),
     sym("VMCB_ID", VMCB_ID, "constant"),
 
-    ...CONSTANTS.map((c) => sym(c.name, c.value, "constant")),
+    ...CONSTANTS.filter((c) => c.include === undefined).map((c) => sym(c.name, c.value, "constant")),
     ...SYSTEM_INIT_STATES.map((c) => sym(c.name, c.value, "sysstate")),
   ];
 }
@@ -122,5 +126,67 @@ export function vmmIncSymbols(): readonly IncludeSymbol[] {
 }
 
 export function vmmIncStrucs(): readonly StrucDef[] {
-  return ALL_STRUCS;
+  return VMM_INC_STRUCS;
+}
+
+// ---- Device headers. Each defines its service names (and @@names) and its equates; vmm.inc must be
+// included first in real sources, so these views hold only what the header itself adds.
+
+interface DeviceIncludeView {
+  readonly device: Exclude<ServiceDevice, "VMM">;
+  readonly strucs: readonly StrucDef[];
+}
+
+const DEVICE_INCLUDES: Readonly<Record<DeviceInclude, DeviceIncludeView>> = {
+  "vpicd.inc": { device: "VPICD", strucs: [VPICD_IRQ_DESCRIPTOR] },
+  "vtd.inc": { device: "VTD", strucs: [] },
+  "shell.inc": { device: "SHELL", strucs: [] },
+  "dosmgr.inc": { device: "DOSMGR", strucs: [] },
+};
+
+/** The device headers includeSymbols() knows, lower case. */
+export const DEVICE_INCLUDE_FILES: readonly DeviceInclude[] = Object.keys(DEVICE_INCLUDES) as DeviceInclude[];
+
+/** "C:\DDK\INC32\VPICD.INC" → "vpicd.inc" when it is one of ours, else undefined. */
+export function deviceIncludeName(fileName: string): DeviceInclude | undefined {
+  const base = fileName.replace(/^.*[\\/]/, "").toLowerCase();
+  return (DEVICE_INCLUDE_FILES as readonly string[]).includes(base) ? (base as DeviceInclude) : undefined;
+}
+
+const includeCache = new Map<DeviceInclude, readonly IncludeSymbol[]>();
+
+/** Every definition one device header makes, duplicates included (for checks). */
+export function collectDeviceIncludeSymbols(include: DeviceInclude): IncludeSymbol[] {
+  const { device } = DEVICE_INCLUDES[include];
+  return [
+    ...DEVICE_SERVICES.filter((s) => s.device === device).flatMap((s) => [
+      sym(s.name, s.id, "service"),
+      sym(`@@${s.name}`, s.id, "service"),
+    ]),
+    ...CONSTANTS.filter((c) => c.include === include).map((c) => sym(c.name, c.value, "constant")),
+  ];
+}
+
+/**
+ * The symbols `include <fileName>` defines for vpicd.inc, vtd.inc, shell.inc and dosmgr.inc (any path,
+ * any case), or undefined for other files, vmm.inc included (that one is vmmIncSymbols()).
+ */
+export function includeSymbols(fileName: string): readonly IncludeSymbol[] | undefined {
+  const include = deviceIncludeName(fileName);
+  if (!include) return undefined;
+  let list = includeCache.get(include);
+  if (!list) {
+    const all = collectDeviceIncludeSymbols(include);
+    const conflicts = findSymbolConflicts(all);
+    if (conflicts.length > 0) throw new Error(`${include} tables disagree: ${conflicts.join("; ")}`);
+    list = Object.freeze(all);
+    includeCache.set(include, list);
+  }
+  return list;
+}
+
+/** The structures `include <fileName>` defines (VPICD_IRQ_Descriptor for vpicd.inc), or undefined as above. */
+export function includeStrucs(fileName: string): readonly StrucDef[] | undefined {
+  const include = deviceIncludeName(fileName);
+  return include ? DEVICE_INCLUDES[include].strucs : undefined;
 }

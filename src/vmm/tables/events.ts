@@ -115,15 +115,122 @@ export const EVENT_CALLBACK_EXIT_STATE = { interruptsEnabled: true, directionCle
 /** With PEF_Time_Out, CF on entry tells the callback whether it timed out (then EBX may be any VM). */
 export const TIMED_OUT_CARRY = 1;
 
-// Time-out callbacks (VDAG31 Set_Global_Time_Out / Set_VM_Time_Out; W95DDK:S32EE for the async kind).
-export const TIME_OUT_CALLBACK_ENTRY: readonly { reg: string; meaning: string }[] = [
-  { reg: "EBX", meaning: "current VM handle (the scheduled VM for Set_VM_Time_Out)" },
-  { reg: "ECX", meaning: "ms elapsed since the time-out was due" },
-  { reg: "EDX", meaning: "reference data" },
-  { reg: "EBP", meaning: "Client_Reg_Struc of the current VM" },
+// ---- Callback entry contracts: what the system puts in registers when it calls a device's callback.
+
+export interface CallbackRegister {
+  readonly reg: string;
+  readonly meaning: string;
+}
+
+export interface CallbackContract {
+  /** The DDK's name for the callback. */
+  readonly name: string;
+  /** Services (or structure fields) that install it. */
+  readonly installedBy: readonly string[];
+  /**
+   * "event": unrestricted event time (any service); "hardware-interrupt": asynchronous services and VPICD
+   * only; null: no source says (the VID procedures other than VID_Hw_Int_Proc).
+   */
+  readonly runsAt: "event" | "hardware-interrupt" | null;
+  readonly entry: readonly CallbackRegister[];
+  /** Interrupts on entry: false = the system disabled them (the callback may re-enable); null = not stated. */
+  readonly interruptsEnabled: boolean | null;
+  /** What the callback may change; null = no source states it. */
+  readonly mayModify: readonly string[] | null;
+  /** What its return means. */
+  readonly returns: string;
+  readonly source: string;
+}
+
+const reg = (r: string, meaning: string): CallbackRegister => ({ reg: r, meaning });
+const VID_USES = ["EAX", "EBX", "ECX", "EDX", "ESI", "Flags"];
+const vidEntry = [reg("EAX", "IRQ handle"), reg("EBX", "current VM handle")];
+
+/**
+ * Time-out callbacks (W95DDK:S32E4): all get the tardiness in ECX (ms past the due time, to the
+ * last-updated resolution). Global, VM and thread time-outs run at event time; async ones at
+ * hardware-interrupt time, in locked code, with no client registers. What they may change is not stated.
+ */
+export const TIME_OUT_CALLBACKS: readonly CallbackContract[] = [
+  {
+    name: "TimeOutCallback", installedBy: ["Set_Global_Time_Out", "Set_VM_Time_Out"], runsAt: "event",
+    entry: [
+      reg("EBX", "current VM (for Set_VM_Time_Out: the VM it was set for)"), reg("ECX", "tardiness in ms"),
+      reg("EDX", "reference data"), reg("EBP", "Client_Reg_Struc of that VM"),
+    ],
+    interruptsEnabled: null, mayModify: null, returns: "nothing (near RET)",
+    source: "VDAG31 Set_Global_Time_Out, Set_VM_Time_Out; W95DDK:S32F0, S32F3, S32E4",
+  },
+  {
+    name: "Thread_Time_Out_Proc", installedBy: ["Set_Thread_Time_Out"], runsAt: "event",
+    entry: [
+      reg("EBX", "current VM"), reg("ECX", "tardiness in ms"), reg("EDX", "reference data"),
+      reg("EDI", "current thread"), reg("EBP", "Client_Reg_Struc"),
+    ],
+    interruptsEnabled: null, mayModify: null, returns: "nothing", source: "W95DDK:S32F1, S32E4",
+  },
+  {
+    name: "Async_Time_Out_Proc", installedBy: ["Set_Async_Time_Out"], runsAt: "hardware-interrupt",
+    entry: [reg("ECX", "tardiness in ms"), reg("EDX", "reference data")],
+    interruptsEnabled: null, mayModify: null, returns: "nothing", source: "W95DDK:S32EE, S32E4; W98DDK:kernel_92sx",
+  },
 ];
+
+/**
+ * The VPICD_IRQ_Descriptor procedures. All are entered with interrupts disabled (they may enable them)
+ * and may change EAX, EBX, ECX, EDX, ESI and the flags, so EDI and EBP survive.
+ */
+export const VPICD_CALLBACKS: readonly CallbackContract[] = [
+  {
+    name: "VID_Hw_Int_Proc", installedBy: ["VID_Hw_Int_Proc", "VPICD_Virtualize_IRQ"], runsAt: "hardware-interrupt",
+    entry: [...vidEntry, reg("EDX", "VID_Hw_Int_Ref, only with VPICD_OPT_REF_DATA (4.0)")],
+    interruptsEnabled: false, mayModify: VID_USES,
+    returns: "near RET, never IRET: CF = 0 handled; CF = 1 not mine, pass to the next sharer (then it must not touch the device)",
+    source: "VDAG31 VID_Hw_Int_Proc; W95DDK:S34D3; KB152541",
+  },
+  {
+    name: "VID_Virt_Int_Proc", installedBy: ["VID_Virt_Int_Proc"], runsAt: null,
+    entry: vidEntry, interruptsEnabled: false, mayModify: VID_USES,
+    returns: "nothing; from here the simulated interrupt can no longer be cancelled",
+    source: "W95DDK:S34D6 (called when VPICD starts simulating the interrupt into the VM)",
+  },
+  {
+    name: "VID_EOI_Proc", installedBy: ["VID_EOI_Proc"], runsAt: null,
+    entry: vidEntry, interruptsEnabled: false, mayModify: VID_USES, returns: "nothing",
+    source: "W95DDK:S34D2 (called when the VM's handler issues an EOI)",
+  },
+  {
+    name: "VID_Mask_Change_Proc", installedBy: ["VID_Mask_Change_Proc"], runsAt: null,
+    entry: [...vidEntry, reg("ECX", "non-zero = being masked, 0 = being unmasked")],
+    interruptsEnabled: false, mayModify: VID_USES, returns: "nothing",
+    source: "W95DDK:S34D5 (its text says 'masked' for both values; we read 0 as unmasked)",
+  },
+  {
+    name: "VID_IRET_Proc", installedBy: ["VID_IRET_Proc"], runsAt: null,
+    entry: [...vidEntry, reg("CF", "set if VID_IRET_Time_Out expired rather than the VM executing IRET")],
+    interruptsEnabled: false, mayModify: VID_USES, returns: "nothing", source: "W95DDK:S34D4",
+  },
+];
+
+/** Call_When_Not_Critical's callback. */
+export const CRIT_SEC_CALLBACK: CallbackContract = {
+  name: "CritSecCallback", installedBy: ["Call_When_Not_Critical"], runsAt: "event",
+  entry: [
+    reg("EBX", "current VM"), reg("EDI", "current thread (Win 95)"), reg("EDX", "reference data"),
+    reg("EBP", "Client_Reg_Struc"),
+  ],
+  interruptsEnabled: null, mayModify: ["EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "Flags"], returns: "nothing",
+  source: "VDAG31 Call_When_Not_Critical; W95DDK:S33A6",
+};
+
+export const CALLBACK_CONTRACTS: readonly CallbackContract[] = [...TIME_OUT_CALLBACKS, ...VPICD_CALLBACKS, CRIT_SEC_CALLBACK];
+
+export function callbackContract(name: string): CallbackContract | undefined {
+  const lower = name.toLowerCase();
+  return CALLBACK_CONTRACTS.find((c) => c.name.toLowerCase() === lower);
+}
+
+/** Entry registers of the global/VM time-out callback (views of TIME_OUT_CALLBACKS, kept for older readers). */
+export const TIME_OUT_CALLBACK_ENTRY: readonly CallbackRegister[] = TIME_OUT_CALLBACKS[0]!.entry;
 /** Set_Async_Time_Out callbacks run at interrupt time and get no client-register pointer in EBP. */
-export const ASYNC_TIME_OUT_CALLBACK_ENTRY: readonly { reg: string; meaning: string }[] = [
-  { reg: "ECX", meaning: "ms elapsed since the time-out was due" },
-  { reg: "EDX", meaning: "reference data" },
-];
+export const ASYNC_TIME_OUT_CALLBACK_ENTRY: readonly CallbackRegister[] = TIME_OUT_CALLBACKS[2]!.entry;

@@ -1,18 +1,28 @@
 // The VMM service table (device 0001h), indices 000h–19Ah, in the order of Begin_Service_Table(VMM)
 // in the Win95-family vmm.h (vmm-facts §3.3). Above 19Ah the two sources disagree, so nothing is listed.
 // Register contracts come from vmm-facts §3.4/§4.2 and the DDK pages named in each `source`.
+// The tables of other devices live in device-services.ts; serviceByName/serviceById search both.
+
+import { DEVICE_SERVICES } from "./device-services.js";
 
 export interface ServiceRegister {
   readonly reg: string;
   readonly meaning: string;
 }
 
+/** Devices whose service tables are known: the VMM here, the others in device-services.ts. */
+export type ServiceDevice = "VMM" | "VPICD" | "VTD" | "SHELL" | "DOSMGR";
+
+/** Windows version that introduced a service; null where no source pins it (device tables only). */
+export type ServiceSince = "3.0" | "3.1" | "4.0";
+
 export interface ServiceInfo {
   readonly name: string;
-  readonly device: "VMM";
+  readonly device: ServiceDevice;
   readonly index: number;
+  /** (device ID << 16) | index: the dword VMMcall/VxDcall put after INT 20h. */
   readonly id: number;
-  readonly since: "3.0" | "3.1" | "4.0";
+  readonly since: ServiceSince | null;
   readonly convention: "register" | "c";
   readonly async: boolean | null;
   readonly inputs: readonly ServiceRegister[];
@@ -135,7 +145,8 @@ const NAMES: readonly string[] = [
   /* 198 */ "_Vsprintfw", "Load_FS_Service", "Assert_FS_Service",
 ];
 
-interface Contract {
+/** What a table writes about one service; the rest of ServiceInfo is derived from its place in the table. */
+export interface ServiceContract {
   readonly async?: boolean | null;
   readonly inputs?: readonly ServiceRegister[];
   readonly outputs?: readonly ServiceRegister[];
@@ -160,7 +171,7 @@ const timeOutOut = [r("ESI", "time-out handle, or 0 if none was scheduled")];
 
 // `uses` lists everything a call may change: the page's "Uses" line plus every output register,
 // which some pages leave out of their Uses line (Get_VMM_Version's ECX, Get_VMM_Reenter_Count's ECX).
-const CONTRACTS: Readonly<Record<string, Contract>> = {
+const CONTRACTS: Readonly<Record<string, ServiceContract>> = {
   Get_VMM_Version: {
     outputs: [r("CF", "clear"), r("AH", "major version"), r("AL", "minor version"), r("ECX", "debug revision")],
     uses: ["EAX", "ECX", "Flags"],
@@ -256,50 +267,69 @@ const CONTRACTS: Readonly<Record<string, Contract>> = {
   Call_Priority_Thread_Event: {
     summary: "Thread counterpart of Call_Priority_VM_Event.", source: "W95DDK:S31D6; VMMH95",
   },
+  // Critical section and priority. The Win 95 pages (W95DDK:S33A2, S33A8, S33A3) repeat the 3.1 contracts.
   Begin_Critical_Section: {
-    inputs: [r("ECX", "Block_* flags for servicing interrupts while waiting")], uses: ["Flags"],
+    inputs: [r("ECX", "Block_* flags: how to service interrupts while blocked waiting (never Block_Poll)")],
+    uses: ["Flags"],
     summary: "Claim the critical section (counted), blocking while another VM owns it; boosts by Critical_Section_Boost.",
-    source: "VDAG31 Begin_Critical_Section",
+    source: "VDAG31 Begin_Critical_Section; W95DDK:S33A2 (adds Block_Thread_Idle)",
   },
   End_Critical_Section: {
     uses: ["Flags"], summary: "Drop one claim; the section is released, and may switch tasks, when the count reaches zero.",
-    source: "VDAG31 End_Critical_Section",
+    source: "VDAG31 End_Critical_Section; W95DDK:S33A8",
   },
   Adjust_Exec_Priority: {
     inputs: [r("EAX", "signed boost added to the priority"), r("EBX", "VM handle")], uses: ["Flags"],
     summary: "Raise or lower a VM's execution priority; may switch tasks.", source: "VDAG31 Adjust_Exec_Priority",
   },
   Call_When_Not_Critical: {
-    inputs: [r("ESI", "callback address"), r("EDX", "reference data")], uses: ["Flags"],
-    summary: "Run a callback once the critical section is released and the priority is below Critical_Section_Boost.",
-    source: "VDAG31 Call_When_Not_Critical",
+    inputs: [r("ESI", "callback address (CritSecCallback)"), r("EDX", "reference data")], uses: ["Flags"],
+    summary: "One-shot callback once the critical section is free and the priority is below Critical_Section_Boost; "
+      + "the most recent one installed runs first.",
+    source: "VDAG31 Call_When_Not_Critical; W95DDK:S33A3; W98DDK:kernel_990w (Win 95 implements it as a restricted event)",
   },
+  // Time-outs. Callback entry registers: TIME_OUT_CALLBACKS in events.ts.
   Set_Global_Time_Out: {
     async: true, inputs: [r("EAX", "delay in ms"), ...eventIn], outputs: timeOutOut, uses: ["ESI", "Flags"],
-    summary: "Call back after a delay in wall-clock time (asynchronous per the Win 98 page).",
-    source: "VDAG31 Set_Global_Time_Out; W95DDK:S32F0; W98DDK:kernel_92sz",
+    summary: "Call back once the delay has passed in wall-clock time; the callback runs at event time.",
+    source: "VDAG31 Set_Global_Time_Out; W95DDK:S32F0; W95DDK:S32E4; W98DDK:kernel_92sz (asynchronous)",
   },
   Set_VM_Time_Out: {
     async: true, inputs: [r("EAX", "delay in ms"), r("EBX", "VM handle"), ...eventIn], outputs: timeOutOut,
-    uses: ["ESI", "Flags"], summary: "Call back after the VM itself has run for the given time (asynchronous per the Win 98 page).",
-    source: "VDAG31 Set_VM_Time_Out; W95DDK:S32F3; W98DDK:kernel_92t2",
+    uses: ["ESI", "Flags"],
+    summary: "Call back once the VM itself has run for the delay (time other VMs run is not counted); event time.",
+    source: "VDAG31 Set_VM_Time_Out; W95DDK:S32F3; W95DDK:S32E4; W98DDK:kernel_92t2 (asynchronous)",
   },
   Set_Async_Time_Out: {
     inputs: [r("EAX", "delay in ms"), ...eventIn], outputs: timeOutOut, uses: ["ESI", "Flags"],
-    summary: "Time-out whose callback runs at interrupt time, without EBP pointing at client registers.",
-    source: "W95DDK:S32EF; W95DDK:S32EE",
+    summary: "Time-out whose callback runs at hardware-interrupt time, with no client registers in EBP.",
+    source: "W95DDK:S32EF; W95DDK:S32EE; W95DDK:S32E4 (whether the service itself is asynchronous: not stated)",
   },
   Cancel_Time_Out: {
-    inputs: [r("ESI", "time-out handle (0 = nothing)")], uses: ["Flags"],
-    summary: "Cancel a time-out; the handle is invalid afterwards.", source: "VDAG31 Cancel_Time_Out",
+    inputs: [r("ESI", "time-out handle (0 = nothing); must not have run or been cancelled")], uses: ["Flags"],
+    summary: "Cancel a global, VM, thread or async time-out; the handle is invalid afterwards.",
+    source: "VDAG31 Cancel_Time_Out; W95DDK:S32E6",
   },
   Get_System_Time: {
-    async: true, outputs: [r("EAX", "ms since Windows started")], uses: ["EAX", "Flags"],
-    summary: "Millisecond clock since start-up; wraps after about 49.7 days.", source: "VDAG31 Get_System_Time",
+    async: true, outputs: [r("EAX", "ms since Windows started (1 ms accurate)")], uses: ["EAX", "Flags"],
+    summary: "Millisecond clock since start-up; wraps after about 49.7 days.",
+    source: "VDAG31 Get_System_Time; W95DDK:S32EA",
   },
+  Get_Last_Updated_System_Time: {
+    async: true, outputs: [r("EAX", "ms since Windows started (about 50 ms accurate)")], uses: ["EAX", "Flags"],
+    summary: "Cheaper, coarser Get_System_Time.", source: "VDAG31; W95DDK:S32E7",
+  },
+  // Win 3.1 reads the current VM; the Win 95 pages take the VM in EBX. We follow Win 95.
   Get_VM_Exec_Time: {
-    async: true, outputs: [r("EAX", "ms the current VM has run")], uses: ["EAX", "Flags"],
-    summary: "How long the current VM has actually run.", source: "VDAG31 Get_VM_Exec_Time",
+    async: true, inputs: [r("EBX", "VM handle (Win 95; Win 3.1 used the current VM)")],
+    outputs: [r("EAX", "ms the VM has run (1 ms accurate)")], uses: ["EAX", "Flags"],
+    summary: "How long a VM has actually run, starting from 0 when it was created.",
+    source: "VDAG31 Get_VM_Exec_Time; W95DDK:S32ED",
+  },
+  Get_Last_Updated_VM_Exec_Time: {
+    async: true, inputs: [r("EBX", "VM handle (Win 95)")],
+    outputs: [r("EAX", "ms the VM has run (about 50 ms accurate)")], uses: ["EAX", "Flags"],
+    summary: "Cheaper, coarser Get_VM_Exec_Time.", source: "VDAG31; W95DDK:S32E9",
   },
   System_Control: {
     inputs: [
@@ -343,14 +373,13 @@ const CONTRACTS: Readonly<Record<string, Contract>> = {
   Get_Crit_Section_Status: { async: false, source: "VDAG31" },
   ...Object.fromEntries(
     [
-      "Get_Crit_Status_No_Block", "Get_Last_Updated_System_Time", "Get_Last_Updated_VM_Exec_Time",
-      "Get_Time_Slice_Info", "Test_Reenter", "Log_Proc_Call", "Validate_Client_Ptr",
+      "Get_Crit_Status_No_Block", "Get_Time_Slice_Info", "Test_Reenter", "Log_Proc_Call", "Validate_Client_Ptr",
       "Enable_Touch_1st_Meg", "Disable_Touch_1st_Meg", "_XchgFreePhysReg",
-    ].map((name): [string, Contract] => [name, { async: true, source: "VDAG31" }]),
+    ].map((name): [string, ServiceContract] => [name, { async: true, source: "VDAG31" }]),
   ),
 };
 
-function sinceOf(index: number): ServiceInfo["since"] {
+function sinceOf(index: number): ServiceSince {
   if (index <= LAST_WIN30_SERVICE) return "3.0";
   return index <= LAST_WIN31_SERVICE ? "3.1" : "4.0";
 }
@@ -377,14 +406,28 @@ for (const name of Object.keys(CONTRACTS)) {
   if (!NAMES.includes(name)) throw new Error(`contract for unknown VMM service ${name}`);
 }
 
-const byName = new Map(VMM_SERVICES.map((s) => [s.name.toLowerCase(), s]));
-const byId = new Map(VMM_SERVICES.map((s) => [s.id, s]));
+/** Every known service: the VMM's, then VPICD, VTD, SHELL and DOSMGR (device-services.ts). */
+export const ALL_SERVICES: readonly ServiceInfo[] = [...VMM_SERVICES, ...DEVICE_SERVICES];
 
+const byName = new Map<string, ServiceInfo>();
+const byId = new Map<number, ServiceInfo>();
+for (const s of ALL_SERVICES) {
+  if (byName.has(s.name.toLowerCase())) throw new Error(`service ${s.name} is listed twice`);
+  if (byId.has(s.id)) throw new Error(`service id ${s.id.toString(16)}h is listed twice`);
+  byName.set(s.name.toLowerCase(), s);
+  byId.set(s.id, s);
+}
+
+/**
+ * A service of any known device, by name (case-insensitive, with or without the `@@` prefix).
+ * Callers that accept only VMM services (VMMcall/VMMjmp) must check `device === "VMM"`.
+ */
 export function serviceByName(name: string): ServiceInfo | undefined {
   const bare = name.startsWith("@@") ? name.slice(2) : name;
   return byName.get(bare.toLowerCase());
 }
 
+/** A service of any known device by its id (device << 16 | index); the id is taken as unsigned. */
 export function serviceById(id: number): ServiceInfo | undefined {
-  return byId.get(id);
+  return byId.get(id >>> 0);
 }

@@ -5,6 +5,8 @@ export interface StrucField {
   readonly name: string;
   readonly offset: number;
   readonly size: number;
+  /** Default value the STRUC gives the field (e.g. `dd 500`); absent = `?` or not stated. */
+  readonly init?: number;
 }
 
 export interface StrucDef {
@@ -18,10 +20,10 @@ export interface NamedBit {
   readonly bit: number;
 }
 
-function struc(name: string, layout: readonly (readonly [string, number])[]): StrucDef {
+function struc(name: string, layout: readonly (readonly [string, number, number?])[]): StrucDef {
   let offset = 0;
-  const fields = layout.map(([fieldName, size]) => {
-    const field = { name: fieldName, offset, size };
+  const fields = layout.map(([fieldName, size, init]): StrucField => {
+    const field = init === undefined ? { name: fieldName, offset, size } : { name: fieldName, offset, size, init };
     offset += size;
     return field;
   });
@@ -134,7 +136,20 @@ export const DDB_FLAG_BITS: readonly NamedBit[] = [
   { name: "DDB_Dynamic_VxD", bit: 15 },
 ];
 
-export const ALL_STRUCS: readonly StrucDef[] = [
+/**
+ * vpicd.inc's VPICD_IRQ_Descriptor (the C header's VID), passed in EDI to VPICD_Virtualize_IRQ.
+ * Win 95 layout: VID_Hw_Int_Ref is "new for 4.0" (VPICDH95; W98DDK:kernel_9iif), so the 3.1 structure
+ * (VDAG31 VPICD_IRQ_Descriptor) ends at 1Ch. Defaults as in the STRUC: 0 for the options and the optional
+ * procedures, 500 ms for VID_IRET_Time_Out.
+ */
+export const VPICD_IRQ_DESCRIPTOR: StrucDef = struc("VPICD_IRQ_Descriptor", [
+  ["VID_IRQ_Number", W], ["VID_Options", W, 0], ["VID_Hw_Int_Proc", D],
+  ["VID_Virt_Int_Proc", D, 0], ["VID_EOI_Proc", D, 0], ["VID_Mask_Change_Proc", D, 0],
+  ["VID_IRET_Proc", D, 0], ["VID_IRET_Time_Out", D, 500], ["VID_Hw_Int_Ref", D],
+]);
+
+/** Structures `include vmm.inc` defines. */
+export const VMM_INC_STRUCS: readonly StrucDef[] = [
   CLIENT_REG_STRUC,
   CLIENT_WORD_REG_STRUC,
   CLIENT_BYTE_REG_STRUC,
@@ -142,6 +157,9 @@ export const ALL_STRUCS: readonly StrucDef[] = [
   VM_CONTROL_BLOCK,
   VXD_DESC_BLOCK,
 ];
+
+/** Every structure in the tables (vmm.inc's and the device headers'). */
+export const ALL_STRUCS: readonly StrucDef[] = [...VMM_INC_STRUCS, VPICD_IRQ_DESCRIPTOR];
 
 export function fieldOf(struc: StrucDef, name: string): StrucField | undefined {
   const lower = name.toLowerCase();
