@@ -4,7 +4,7 @@
 // instructions, the expansion is written here as MASM text and assembled like a user macro.
 import { diag } from "../diagnostics/diagnostic.js";
 import { Op, type SourceSpan } from "../ir/types.js";
-import { serviceByName, VMM_SERVICES } from "../vmm/tables/services.js";
+import { ALL_SERVICES, serviceByName, VMM_SERVICES } from "../vmm/tables/services.js";
 import type { Assembler } from "./assembler.js";
 import type { Expr, Statement } from "./ast.js";
 import { fail } from "./evaluate.js";
@@ -105,12 +105,18 @@ function serviceCall(asm: Assembler, head: string, s: Command, line: SourceLine)
   if (!target || !name) fail(diag("bad-declaration", s.span, `${s.head} needs a service name, e.g. ${s.head} Get_Cur_VM_Handle`));
   const service = serviceByName(name);
   const jump = head.endsWith("JMP");
-  if (!service) {
-    const hint = suggest(name, VMM_SERVICES.map((x) => x.name));
-    const vmm = head.startsWith("VMM");
+  const vmm = head.startsWith("VMM");
+  if (!service || (vmm && service.device !== "VMM")) {
+    const hint = service ? undefined : suggest(name, (vmm ? VMM_SERVICES : ALL_SERVICES).map((x) => x.name));
     asm.report(
-      diag("unknown-service", target.span, `\`${name}\` is not ${vmm ? "a VMM service" : "a service vmmasm knows"}`, {
-        help: hint ? `did you mean \`${hint}\`?` : vmm ? "VMMcall takes the name of a service in the VMM's service table; use VxDcall for another device's services" : "only VMM services are known so far",
+      diag("unknown-service", target.span, service ? `\`${name}\` is a ${service.device} service, not a VMM one` : `\`${name}\` is not ${vmm ? "a VMM service" : "a service of VMM, VPICD, VTD, SHELL or DOSMGR"}`, {
+        help: service
+          ? `call it with VxDcall ${name} (VMMcall accepts only the VMM's own services, as the DDK's macro does)`
+          : hint
+            ? `did you mean \`${hint}\`?`
+            : vmm
+              ? "VMMcall takes the name of a service in the VMM's service table; use VxDcall for another device's services"
+              : "the service tables know VMM, VPICD, VTD, SHELL and DOSMGR",
       }),
     );
     // The call is kept (with no service id) so that lint still sees it; the error stops a run.

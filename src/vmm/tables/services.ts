@@ -199,9 +199,12 @@ const CONTRACTS: Readonly<Record<string, ServiceContract>> = {
     summary: "Check that a VM handle is valid.", source: "VDAG31 Validate_VM_Handle; W98DDK:kernel_8zlj",
   },
   Get_VMM_Reenter_Count: {
+    // Not labelled on its page, but it exists to be asked while re-entered, and the asynchronous
+    // Call_VM_Event and Call_Global_Event call it to decide (W95DDK:S3280).
+    async: true,
     outputs: [r("ECX", "0 if the VMM was not re-entered, else the re-entry count")], uses: ["ECX", "Flags"],
     summary: "Tell whether only asynchronous services may be called right now.",
-    source: "VDAG31 Get_VMM_Reenter_Count",
+    source: "VDAG31 Get_VMM_Reenter_Count; W95DDK:S3280",
   },
   Get_Next_VM_Handle: {
     inputs: [r("EBX", "VM handle")], outputs: [r("EBX", "next VM in the circular list")], uses: ["EBX", "Flags"],
