@@ -1,7 +1,7 @@
 // Every diagnostic vmmasm can emit: a stable code and name, a default severity, a short summary
 // and a longer explanation. Codes are grouped by stage: 01xx lexing, 02xx parsing, 03xx the front
 // end (symbols, includes, macros, conditional assembly), 05xx lowering to the IR, 06xx machine
-// faults, 07xx the simulated VMM, 08xx usage.
+// faults, 07xx the simulated VMM, 08xx usage, 09xx the REPL.
 import type { Severity } from "./diagnostic.js";
 
 export interface CodeEntry {
@@ -62,6 +62,8 @@ export const DIAGNOSTIC_CODES = {
   "bad-event-flags": entry("E0715", "error", "a priority event asked for with arguments it may not have", "Call_Priority_VM_Event and Call_Restricted_Event take a boost in EAX that keeps the VM's priority in range and PEF_* flags in ECX that go together (vmm-facts §4.2, §4.4, §7 rule 21)."),
   "usage": entry("E0801", "error", "a command line that cannot be used", "An option or argument is missing or malformed; see --help."),
   "file-not-found": entry("E0802", "error", "a source file that cannot be read", "The file named on the command line does not exist or cannot be read."),
+  "interrupted": entry("E0901", "error", "a REPL line stopped with Ctrl-C", "The line ran until Ctrl-C stopped it; the REPL put the machine back as it was before the line."),
+  "repl-rewrites-code": entry("E0902", "error", "a REPL line that changes code assembled before it", "The REPL re-assembles its session with each line and keeps every earlier instruction and data item where it was; a line that would move them (an END, say, or a conditional that now takes the other branch) cannot be added."),
 } as const satisfies Record<string, CodeEntry>;
 
 export type DiagnosticName = keyof typeof DIAGNOSTIC_CODES;

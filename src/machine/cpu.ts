@@ -56,7 +56,8 @@ const NO_HOST: MachineHost = {
 };
 
 export class Cpu {
-  readonly program: IrProgram;
+  /** Replaced only by useProgram, with a program that keeps every instruction's index. */
+  program: IrProgram;
   readonly memory: Memory;
   /** The 8 general registers in Reg order (a view of the first 8 slots of `R`). */
   readonly regs: Int32Array;
@@ -74,14 +75,14 @@ export class Cpu {
   readonly stackLimit: number;
   checkStack: boolean;
   /** The decoded program (executor's form), with an end marker after the last instruction. */
-  readonly code: DInstr[];
+  code: DInstr[];
   readonly codeBase: number;
   /** The return address that ends a callGuest activation: no instruction has it. */
   readonly sentinel: number;
   // codeBase and sentinel as int32, so that code-address arithmetic stays in small integers.
   readonly codeBase32: number;
   readonly sentinel32: number;
-  private readonly count: number;
+  private count: number;
 
   // Active call sites, and the ESP at which each pushed its return address.
   private csSite = new Int32Array(256);
@@ -113,6 +114,19 @@ export class Cpu {
       const data = program.data;
       if (data.bytes.length > 0) this.memory.writeBytes(data.base >>> 0, data.bytes);
     }
+  }
+
+  /**
+   * Go on with another version of the program: the REPL re-assembles its session append-only, so
+   * instruction i of the longer program is instruction i of the shorter one and code addresses
+   * held in registers, memory and VMM structures stay valid (and `.undo` goes back to the shorter
+   * one). Call it between runs only. Data is not touched: the caller loads what the new program adds.
+   */
+  useProgram(program: IrProgram): void {
+    if (program.codeBase >>> 0 !== this.codeBase) throw new RangeError("useProgram: the program has a different code base");
+    this.program = program;
+    this.code = decodeProgram(program);
+    this.count = program.instrs.length;
   }
 
   // ---- registers and operands

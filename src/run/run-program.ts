@@ -81,7 +81,8 @@ const FLAG_NAMES: readonly FlagName[] = ["cf", "pf", "af", "zf", "sf", "of", "df
 /** The standard devices the simulation models in TypeScript; they take part in every broadcast. */
 const BUILTIN_DEVICES = ["VMM", "VPICD", "VTD", "DOSMGR", "SHELL"] as const;
 
-function registerDevices(vmm: Vmm, program: IrProgram): Diagnostic[] {
+/** Loads the built-in devices, the program's declared devices and a device for each file of top-level code (the REPL uses it too). */
+export function registerDevices(vmm: Vmm, program: IrProgram): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const list: RuntimeDevice[] = BUILTIN_DEVICES.map((name, i) => builtinDevice(name, i));
   program.devices.forEach((d, i) => list.push(userDevice(d, i + 1)));

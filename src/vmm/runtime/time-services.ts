@@ -22,12 +22,8 @@ interface TimeOut {
   state: "pending" | "fired" | "cancelled";
 }
 
-const timeOuts = new WeakMap<Vmm, Map<number, TimeOut>>();
-
 function registry(vmm: Vmm): Map<number, TimeOut> {
-  let m = timeOuts.get(vmm);
-  if (!m) timeOuts.set(vmm, (m = new Map()));
-  return m;
+  return vmm.stateOf("time-outs", () => new Map<number, TimeOut>());
 }
 
 function setTimeOut(vmm: Vmm, cpu: Cpu, site: number, kind: TimeOutKind, serviceName: string): void {

@@ -87,6 +87,9 @@ export class Vmm implements MachineHost {
   critCount = 0;
   /** Callbacks waiting for the critical section to be free (Call_When_Not_Critical). */
   readonly notCritical: { callback: number; refData: number; owner: RuntimeDevice | null; site: number }[] = [];
+  /** State of the service modules (time-outs, VPICD's IRQs …), by module. It lives here, not in
+   *  module-level maps, so that all the VMM holds is reachable from the Vmm (the REPL's undo walks it). */
+  readonly moduleState = new Map<string, unknown>();
   private nextVmId = 1;
   readonly onViolation: ViolationMode;
 
@@ -95,6 +98,12 @@ export class Vmm implements MachineHost {
     readonly options: VmmOptions = {},
   ) {
     this.onViolation = options.onViolation ?? "stop";
+  }
+
+  /** A service module's state, created on first use. */
+  stateOf<T>(module: string, create: () => T): T {
+    if (!this.moduleState.has(module)) this.moduleState.set(module, create());
+    return this.moduleState.get(module) as T;
   }
 
   attach(cpu: Cpu): void {

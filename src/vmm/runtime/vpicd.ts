@@ -23,12 +23,8 @@ interface VirtualIrq {
   readonly requests: Set<number>;
 }
 
-const irqs = new WeakMap<Vmm, VirtualIrq[]>();
-
 function registry(vmm: Vmm): VirtualIrq[] {
-  let list = irqs.get(vmm);
-  if (!list) irqs.set(vmm, (list = []));
-  return list;
+  return vmm.stateOf("vpicd-irqs", (): VirtualIrq[] => []);
 }
 
 function vidStruc(): StrucDef {
