@@ -107,6 +107,18 @@ const EXPECTED: Record<string, Expectation> = {
       "03 VMs created in all",
     ],
   },
+  "irq-device.asm": {
+    status: "ok",
+    output: [
+      /^IRQDEV: IRQ 5 virtualised, handle [0-9A-F]{8}$/,
+      "IRQDEV: interrupt, reenter count 00000001",
+      /^IRQDEV: event scheduled, handle (?!00000000)[0-9A-F]{8}$/,
+      "IRQDEV: event for interrupt 00000001 at 0000000A ms, reenter count 00000000",
+      "IRQDEV: interrupt, reenter count 00000001",
+      /^IRQDEV: event scheduled, handle (?!00000000)[0-9A-F]{8}$/,
+      "IRQDEV: event for interrupt 00000002 at 0000001E ms, reenter count 00000000",
+    ],
+  },
   "illegal-create-vm.asm": {
     status: "violation",
     output: ["ROGUE: trying to create a VM myself"],

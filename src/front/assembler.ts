@@ -19,7 +19,7 @@ import { SymbolTable, type StrucInfo, type StrucField, type Sym } from "./symbol
 import { handleDirective } from "./directives.js";
 import { handleVxdMacro, isVxdMacro } from "./vxd-macros.js";
 import { isMnemonic } from "../ir/mnemonics.js";
-import { defineVmmInc } from "./vmm-inc-symbols.js";
+import { defineDeviceInc, defineVmmInc } from "./vmm-inc-symbols.js";
 import { suggest } from "./suggest.js";
 
 export interface AssembleOptions {
@@ -742,6 +742,8 @@ export class Assembler {
       this.unit.includesVmm = true;
       return;
     }
+    // vpicd.inc, vtd.inc, shell.inc, dosmgr.inc: the symbol views of those devices' tables.
+    if (defineDeviceInc(this.unit.symbols, name)) return;
     if (/^(debug|vpicd|shell|vtd|vdmad|dosmgr|configmg|vwin32|vxdwraps|netvxd|blockdev|ios|ifs|ifsmgr|vcomm|v86mmgr|vkd|vdd|vmd|vsd|vpowerd|pageswap|vxdldr|ntkern)\.inc$/i.test(name.replace(/^.*[\\/]/, ""))) {
       const found = resolveInclude(this.fs, name, span.file, this.options.includeDirs ?? []);
       if (!found) {
