@@ -60,6 +60,8 @@ export const DIAGNOSTIC_CODES = {
   "would-block": entry("E0713", "error", "device code that would block", "The call would make the caller wait (for the critical section held by another VM, say); the simulation runs device code without threads of its own and cannot block it."),
   "critical-section": entry("E0714", "error", "the critical section used wrongly", "Begin_Critical_Section and End_Critical_Section must pair up."),
   "bad-event-flags": entry("E0715", "error", "a priority event asked for with arguments it may not have", "Call_Priority_VM_Event and Call_Restricted_Event take a boost in EAX that keeps the VM's priority in range and PEF_* flags in ECX that go together (vmm-facts §4.2, §4.4, §7 rule 21)."),
+  "interrupts-enabled": entry("E0716", "error", "a handler enabled interrupts where the DDK forbids it", "Sys_Critical_Init, VM_Critical_Init, Sys_Critical_Exit and Crit_Reboot_Notify run with interrupts disabled, and their handlers must not execute STI (vmm-facts §7 rule 7)."),
+  "simulate-int-forbidden": entry("E0717", "error", "Simulate_Int or Exec_Int during a message that forbids them", "Interrupts may not be simulated while handling Sys_Critical_Init, VM_Critical_Init, VM_Not_Executeable, Destroy_VM, System_Exit, Sys_Critical_Exit and the other messages §7 rule 6 lists."),
   "usage": entry("E0801", "error", "a command line that cannot be used", "An option or argument is missing or malformed; see --help."),
   "file-not-found": entry("E0802", "error", "a source file that cannot be read", "The file named on the command line does not exist or cannot be read."),
   "interrupted": entry("E0901", "error", "a REPL line stopped with Ctrl-C", "The line ran until Ctrl-C stopped it; the REPL put the machine back as it was before the line."),

@@ -138,7 +138,8 @@ export function runProgram(program: IrProgram, options: RunOptions = {}): RunRes
   } catch (e) {
     if (!(e instanceof MachineFault)) throw e;
     status = e instanceof VmmStop ? "violation" : "fault";
-    diagnostics.push(faultDiagnostic(program, e, vmm.stopContext ?? []));
+    // A rule break names its context itself; a machine fault gets the one captured as it unwound.
+    diagnostics.push(faultDiagnostic(program, e, e instanceof VmmStop ? [] : (vmm.stopContext ?? [])));
   }
   for (const issue of vmm.issues) diagnostics.push(issueDiagnostic(program, issue));
   if (status === "ok" && vmm.issues.length > 0) status = "violation";

@@ -62,7 +62,9 @@ export function broadcast(vmm: Vmm, message: number, regs: MessageRegisters, opt
     cpu.regs[Reg.ECX] = dev.ddb;
     cpu.regs[Reg.EBP] = vmm.currentVm.clientRegs;
     cpu.setFlag("cf", false);
-    vmm.handling.push({ device: dev.name, message: name });
+    // Interrupts as the message's page says the handler finds them (unspecified: enabled).
+    cpu.setFlag("if", info?.interruptsOnEntry !== "disabled");
+    vmm.handling.push({ device: dev.name, message: name, info: info ?? null });
     try {
       vmm.callGuest(dev.controlProc, dev);
     } catch (e) {
@@ -73,6 +75,16 @@ export function broadcast(vmm: Vmm, message: number, regs: MessageRegisters, opt
     }
     const cf = cpu.getFlag("cf");
     vmm.log("control", `${dev.name} ← ${name}: CF=${cf ? 1 : 0}`, null, dev.name);
+    if (info && !info.mayEnableInterrupts && cpu.getFlag("if")) {
+      vmm.violation(
+        "interrupts-enabled",
+        `device ${dev.name} returned from ${name} with interrupts enabled; ${name} runs with interrupts disabled and its handler must not STI`,
+        options.site ?? -1,
+        `remove the sti from the ${name} handler (enable nothing until a later message)`,
+        [`${name}: ${info.summary}`],
+        dev.decl?.span ?? null,
+      );
+    }
     if (!cf) continue;
     if (!mayFail(info)) {
       vmm.violation(

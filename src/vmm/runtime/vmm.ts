@@ -5,6 +5,7 @@ import type { DiagnosticName } from "../../diagnostics/codes.js";
 import { Reg, type IrProgram, type SourceSpan } from "../../ir/types.js";
 import type { Cpu, MachineHost } from "../../machine/cpu.js";
 import { serviceById, type ServiceInfo } from "../tables/services.js";
+import type { MessageInfo } from "../tables/messages.js";
 import { Clock } from "./clock.js";
 import { formatDebugString, nearestLabel } from "./debug-output.js";
 import type { RuntimeDevice } from "./devices.js";
@@ -77,7 +78,7 @@ export class Vmm implements MachineHost {
   /** Devices whose code is running, innermost last (who is calling a service). */
   readonly actors: (RuntimeDevice | null)[] = [];
   /** Messages being delivered, outermost first (for "while device X handled Y" notes). */
-  readonly handling: { device: string; message: string }[] = [];
+  readonly handling: { device: string; message: string; info?: MessageInfo | null }[] = [];
   /** The delivery context when the run stopped, captured before it unwound. */
   stopContext: string[] | null = null;
   /** > 0 while simulated hardware-interrupt code runs (Get_VMM_Reenter_Count). */
@@ -145,7 +146,7 @@ export class Vmm implements MachineHost {
 
   /** A DDK rule break: stop the run, or record it and go on, as the options say. */
   violation(name: DiagnosticName, message: string, site: number, help?: string, notes: readonly string[] = [], span: SourceSpan | null = null): void {
-    if (this.onViolation === "stop") throw new VmmStop(name, message, help, notes, span);
+    if (this.onViolation === "stop") throw new VmmStop(name, message, help, [...notes, ...this.context()], span);
     this.issues.push({ name, message, site, span, notes: [...notes, ...this.context()], ...(help ? { help } : {}) });
   }
 
@@ -167,6 +168,15 @@ export class Vmm implements MachineHost {
         `${service.name} is not an asynchronous service, but it was called at hardware-interrupt time`,
         site,
         "at interrupt time call only asynchronous services (and VPICD's); schedule an event and do the rest in its callback",
+      );
+    }
+    const message = this.handling[this.handling.length - 1]?.info;
+    if ((service.name === "Simulate_Int" || service.name === "Exec_Int") && message && message.maySimulateInt === false) {
+      this.violation(
+        "simulate-int-forbidden",
+        `${service.name} called while handling ${message.name}, during which the DDK forbids simulating interrupts`,
+        site,
+        "simulate interrupts during Device_Init, Init_Complete, VM_Init, VM_Terminate or Sys_VM_Terminate instead",
       );
     }
     const handler = SERVICE_HANDLERS.get(service.name);
