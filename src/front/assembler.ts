@@ -821,7 +821,24 @@ function stripComment(text: string): string {
 
 /** Moves an expression parsed from a fragment to the span of the line it came from. */
 function relocate(e: Expr, span: SourceSpan): Expr {
-  return JSON.parse(JSON.stringify(e), (k, v) => (k === "span" ? span : v)) as Expr;
+  switch (e.k) {
+    case "unary":
+      return { ...e, arg: relocate(e.arg, span), span };
+    case "binary":
+      return { ...e, left: relocate(e.left, span), right: relocate(e.right, span), span };
+    case "index":
+      return { ...e, left: e.left && relocate(e.left, span), inner: relocate(e.inner, span), span };
+    case "field":
+      return { ...e, left: relocate(e.left, span), span };
+    case "ptr":
+      return { ...e, type: relocate(e.type, span), arg: relocate(e.arg, span), span };
+    case "seg":
+      return { ...e, seg: relocate(e.seg, span), arg: relocate(e.arg, span), span };
+    case "dup":
+      return { ...e, count: relocate(e.count, span), items: e.items.map((x) => x && relocate(x, span)), span };
+    default:
+      return { ...e, span };
+  }
 }
 
 const DATA_WORD_SIZES: Record<string, number> = {
