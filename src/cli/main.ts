@@ -4,6 +4,8 @@ import { ExitCode } from "./exit-codes.js";
 import { consolePrinter } from "./io.js";
 import { irCommand } from "./ir-command.js";
 import { runCommand } from "./run-command.js";
+import { docCommand } from "./doc-command.js";
+import { replCommand } from "./repl-command.js";
 import { VERSION } from "../version.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -34,7 +36,7 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     .option("--at <when-what>", "one scenario line, e.g. --at \"100 irq 5\" (repeatable)", collect, [])
     .option("--until <ms>", "how long the simulated clock runs (default: until nothing is due, at most 10 s)")
     .option("--trace-out <file>", "write the VMM timeline as Chrome trace-event JSON (opens in Perfetto)")
-    .option("--set <reg=value>", "initial register or flag for the top-level code, e.g. --set eax=5,cf=1 (repeatable)", collect, [])
+    .option("--set <reg=value>", "initial register, flag or memory dword for the top-level code, e.g. --set eax=5,cf=1 or --set [400000h]=0x1234 (repeatable)", collect, [])
     .option("--json", "print the final state (registers, flags, VMs, events, output, diagnostics) as one JSON document")
     .option("--state", "print the final registers, flags and VMs after the output")
     .option("--on-violation <mode>", "when the program breaks a DDK rule: stop, or report and go on", "stop")
@@ -58,6 +60,32 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     .option("--no-color", "never colour the output")
     .action((files: string[], opts) => {
       exitCode = irCommand(files, opts, consolePrinter(colorChoice(opts)));
+    });
+
+  program
+    .command("repl")
+    .description("an interactive machine in the System VM with vmm.inc known: each line runs at once and shows what it changed (.help inside)")
+    .argument("[files...]", "MASM sources to load first: their procedures and data can then be called and inspected")
+    .option("--vms <n>", "VMs to create besides the System VM", "1")
+    .option("--max-steps <n>", "stop a line after this many instructions", "10000000")
+    .option("-I, --include <dir>", "directory to search for include files (repeatable)", collect, [])
+    .option("-D, --define <name=value>", "define a symbol before assembly (repeatable)", collect, [])
+    .option("--echo", "print each line read (for transcripts of piped input)")
+    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
+    .option("--no-color", "never colour the output")
+    .action((files: string[], opts) => {
+      exitCode = replCommand(files, opts, consolePrinter(colorChoice(opts)));
+    });
+
+  program
+    .command("doc")
+    .description("the reference of a VMM service, System_Control message, PEF flag, device, structure field, instruction, diagnostic or lint rule, from the tables")
+    .argument("[name]", "e.g. Call_VM_Event, Create_VM, PEF_Wait_For_STI, SHELL, Client_EAX, cmpxchg, E0707")
+    .option("--list [kind]", "list one kind: services, messages, pef, devices, structures, fields, mnemonics, diagnostics, rules, symbols")
+    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
+    .option("--no-color", "never colour the output")
+    .action((name: string | undefined, opts) => {
+      exitCode = docCommand(name, opts, consolePrinter(colorChoice(opts)));
     });
 
   return {

@@ -50,11 +50,27 @@ export function parseDefines(list: readonly string[] = []): Record<string, strin
   return out;
 }
 
-function parseSets(list: readonly string[]): { registers: Partial<Record<RegisterName, number>>; flags: Partial<Record<FlagName, 0 | 1>> } | string {
+interface Sets {
+  registers: Partial<Record<RegisterName, number>>;
+  flags: Partial<Record<FlagName, 0 | 1>>;
+  memory: { address: number; bytes: number[] }[];
+}
+
+/** `eax=5`, `cf=1`, and `[400000h]=12345678` (a dword written into memory before the run). */
+function parseSets(list: readonly string[]): Sets | string {
   const registers: Partial<Record<RegisterName, number>> = {};
   const flags: Partial<Record<FlagName, 0 | 1>> = {};
+  const memory: { address: number; bytes: number[] }[] = [];
   for (const item of list) {
     for (const part of item.split(",")) {
+      const mem = /^\s*\[([^\]]+)\]\s*=\s*(\S+)\s*$/.exec(part);
+      if (mem) {
+        const address = parseNumber(mem[1]!);
+        const value = parseNumber(mem[2]!);
+        if (address === null || value === null) return `--set ${part}: expected [address]=dword, e.g. --set [400000h]=0x1234`;
+        memory.push({ address, bytes: [0, 8, 16, 24].map((s) => (value >>> s) & 0xff) });
+        continue;
+      }
       const m = /^\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(part);
       const value = m ? parseNumber(m[2]!) : null;
       if (!m || value === null) return `--set ${part}: expected REG=value, e.g. --set eax=0x10 or --set cf=1`;
@@ -66,7 +82,7 @@ function parseSets(list: readonly string[]): { registers: Partial<Record<Registe
       } else return `--set ${part}: \`${name}\` is not a 32-bit register or a flag (eax … edi, cf pf af zf sf of df if)`;
     }
   }
-  return { registers, flags };
+  return { registers, flags, memory };
 }
 
 function positive(text: string | undefined, what: string): number | string | undefined {
@@ -129,6 +145,7 @@ export function runCommand(files: readonly string[], opts: RunCommandOptions, p:
     onViolation,
     registers: sets.registers,
     flags: sets.flags,
+    memory: sets.memory,
     ...(tracer ? { onStep: tracer.step } : {}),
     ...(timeline ? { onTimeline: timeline } : {}),
     ...(opts.json ? {} : { onOutput: (t: string) => process.stdout.write(t) }),

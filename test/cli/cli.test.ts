@@ -97,6 +97,12 @@ describe("vmmasm run", () => {
     expect(r.stdout).toBe("EAX=00000012\n");
   });
 
+  it("writes initial memory with --set [address]=dword", () => {
+    const file = source("mem.asm", "include vmm.inc\nmov eax, [400000h]\nTrace_Out \"#EAX\"\n");
+    expect(vmmasm(["run", "--set", "[400000h]=0xCAFEF00D", file]).stdout).toBe("CAFEF00D\n");
+    expect(vmmasm(["run", "--set", "[nowhere]=1", file]).code).toBe(2);
+  });
+
   it("finds includes with -I", () => {
     const inc = join(work, "inc");
     spawnSync("mkdir", ["-p", inc]);
