@@ -170,3 +170,32 @@ describe("VMMcall and VxDcall", () => {
     expect(e[0]!.help).toContain("VxDcall");
   });
 });
+
+describe("event handles and the critical section (§4.2, §7 rule 20)", () => {
+  it("names a VM event cancelled with another VM's handle", () => {
+    const r = run(
+      ["include vmm.inc", "VMMcall Get_Sys_VM_Handle", "VMMcall Get_Next_VM_Handle", "mov esi, OFFSET32 Cb", "VMMcall Schedule_VM_Event", "VMMcall Get_Sys_VM_Handle", "VMMcall Cancel_VM_Event", "ret", "Cb PROC", "ret", "Cb ENDP"].join("\n"),
+      { vms: 1 },
+    );
+    expect(r.diagnostics[0]).toMatchObject({ name: "bad-event-handle" });
+    expect(r.diagnostics[0]!.message).toContain("scheduled for VM");
+  });
+
+  it("stops a claim of the critical section another VM holds (the caller would block)", () => {
+    const src = [
+      "include vmm.inc",
+      "VMMcall Begin_Critical_Section", // the System VM owns it
+      "VMMcall Get_Next_VM_Handle",
+      "mov esi, OFFSET32 InVm2",
+      "VMMcall Schedule_VM_Event",
+      "ret",
+      "InVm2 PROC",
+      "VMMcall Begin_Critical_Section",
+      "ret",
+      "InVm2 ENDP",
+    ].join("\n");
+    const r = run(src.replace("VMMcall Get_Next_VM_Handle", "VMMcall Get_Sys_VM_Handle\nVMMcall Get_Next_VM_Handle"), { vms: 1 });
+    expect(r.diagnostics[0]).toMatchObject({ name: "would-block" });
+    expect(r.diagnostics[0]!.span?.line).toBe(9);
+  });
+});
