@@ -1,0 +1,95 @@
+// Control-flow graphs: basic blocks of a procedure and their successors, from the IR alone (no
+// values). Jumps out of the procedure are tail calls; RET, VMMjmp and HALT leave it. An indirect
+// jump has no static successors (the analysis resolves jump tables with known values).
+import { Op, type Instr } from "../ir/types.js";
+import type { LintProc, LintProgram } from "./program.js";
+
+export interface Block {
+  readonly id: number;
+  readonly start: number;
+  /** One past the last instruction. */
+  readonly end: number;
+  readonly succ: number[];
+  /** The block leaves the procedure: a return, a tail jump, an indirect jump or the end of the code. */
+  exits: boolean;
+}
+
+export interface Cfg {
+  readonly proc: LintProc;
+  readonly blocks: Block[];
+  /** Block id of each instruction of the procedure, indexed by instruction − proc.start. */
+  readonly blockOf: Int32Array;
+}
+
+export function isControlTransfer(op: number): boolean {
+  return op === Op.JMP || op === Op.JCC || op === Op.LOOP || op === Op.LOOPZ || op === Op.LOOPNZ || op === Op.JECXZ || op === Op.CALL;
+}
+
+/** Does control never fall through to the next instruction? */
+export function endsFlow(ins: Instr): boolean {
+  switch (ins.op) {
+    case Op.JMP:
+    case Op.JMP_INDIRECT:
+    case Op.RET:
+    case Op.VXDJMP:
+    case Op.HALT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function isBranch(op: number): boolean {
+  return op === Op.JCC || op === Op.LOOP || op === Op.LOOPZ || op === Op.LOOPNZ || op === Op.JECXZ;
+}
+
+/** Instructions that start a basic block anywhere in the program (jump targets, after transfers). */
+export function leaders(instrs: readonly Instr[]): Uint8Array {
+  const lead = new Uint8Array(instrs.length + 1);
+  if (instrs.length) lead[0] = 1;
+  for (let i = 0; i < instrs.length; i++) {
+    const ins = instrs[i]!;
+    if (ins.op === Op.CALL || ins.op === Op.VXDCALL) continue;
+    if (ins.target >= 0 && ins.target < instrs.length) lead[ins.target] = 1;
+    if (isBranch(ins.op) || endsFlow(ins) || ins.op === Op.JMP_INDIRECT) lead[i + 1] = 1;
+  }
+  return lead;
+}
+
+export function buildCfg(program: LintProgram, proc: LintProc): Cfg {
+  const { start, end } = proc;
+  const instrs = program.instrs;
+  const lead = new Uint8Array(end - start + 1);
+  lead[0] = 1;
+  for (let i = start; i < end; i++) {
+    const ins = instrs[i]!;
+    if (ins.op !== Op.CALL && ins.target >= start && ins.target < end) lead[ins.target - start] = 1;
+    if (isBranch(ins.op) || endsFlow(ins) || ins.op === Op.JMP_INDIRECT) lead[i + 1 - start] = 1;
+  }
+  const blocks: Block[] = [];
+  const blockOf = new Int32Array(end - start).fill(-1);
+  for (let i = start; i < end; ) {
+    let j = i + 1;
+    while (j < end && !lead[j - start]) j++;
+    const b: Block = { id: blocks.length, start: i, end: j, succ: [], exits: false };
+    blocks.push(b);
+    blockOf.fill(b.id, i - start, j - start);
+    i = j;
+  }
+  const link = (b: Block, target: number): void => {
+    if (target >= start && target < end) {
+      const id = blockOf[target - start]!;
+      if (!b.succ.includes(id)) b.succ.push(id);
+    } else b.exits = true;
+  };
+  for (const b of blocks) {
+    const last = instrs[b.end - 1]!;
+    if (isBranch(last.op)) {
+      link(b, last.target);
+      link(b, b.end);
+    } else if (last.op === Op.JMP) link(b, last.target);
+    else if (endsFlow(last) || last.op === Op.JMP_INDIRECT) b.exits = true;
+    else link(b, b.end);
+  }
+  return { proc, blocks, blockOf };
+}

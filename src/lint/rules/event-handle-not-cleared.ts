@@ -1,0 +1,92 @@
+// A callback whose saved handle is cancelled elsewhere does not clear it first (vmm-facts §4.3, §7 rule 20).
+import { Op } from "../../ir/types.js";
+import { isBranch } from "../cfg.js";
+import type { LintProgram } from "../program.js";
+import type { Rule } from "../types.js";
+import { K_CONST } from "../values.js";
+import { cancelledSites, handleInfo } from "./handles.js";
+import { at, dataName, procName } from "./support.js";
+import { w95 } from "./uri.js";
+
+export const eventHandleNotCleared: Rule = {
+  meta: {
+    id: "event-handle-not-cleared",
+    code: "L0109",
+    severity: "warning",
+    summary: "a callback does not clear its saved handle first, though the handle is cancelled elsewhere",
+    explanation:
+      "Once an event's (or time-out's) callback runs, its handle is dead: cancelling it afterwards cancels nothing " +
+      "good, or something else that got the same handle. The DDK's idiom: the callback's first action is to zero " +
+      "the variable the handle was saved in (`mov [hEvent], 0` leaves CF alone), and the code that cancels takes " +
+      "the handle out with `xor esi, esi / xchg esi, [hEvent]`. Lint reports a callback whose handle variable is " +
+      "cancelled somewhere when some path through the callback calls, returns or calls a service before clearing it.",
+    source: "W95DDK:S31D3; W95DDK:S31E6; VDAG31 Cancel_VM_Event",
+    helpUri: w95("S31D3"),
+    bad: "BeginProc My_Event\n\tcall\tDo_Work\n\tmov\t[hEvent], 0\t; too late\n\tret\nEndProc My_Event",
+    good: "BeginProc My_Event\n\tmov\t[hEvent], 0\t; first thing\n\tcall\tDo_Work\n\tret\nEndProc My_Event",
+  },
+  check({ program: p, report }) {
+    const info = handleInfo(p);
+    const cancelled = new Map<number, number>();
+    for (const c of info.cancels) {
+      const { addr } = cancelledSites(info, c);
+      if (addr !== null && !cancelled.has(addr)) cancelled.set(addr, c.index);
+    }
+    const done = new Set<string>();
+    for (const [addr, cancelAt] of cancelled) {
+      for (const site of info.variables.get(addr) ?? []) {
+        for (const cb of p.facts.callbacks.filter((x) => x.site === site)) {
+          const key = `${cb.entry}|${addr}`;
+          if (done.has(key)) continue;
+          done.add(key);
+          const clears = new Set(p.facts.stores.filter((s) => s.addr === addr && s.value.k === K_CONST && s.value.n === 0 && s.ctx.root === cb.entry).map((s) => s.index));
+          const late = firstActionBeforeClear(p, cb.entry, clears);
+          if (late < 0) continue;
+          report({
+            span: p.span(cb.entry),
+            message: `callback \`${procName(p, cb.entry)}\` does not clear \`${dataName(p, addr)}\` before anything else, but that handle is cancelled at ${at(p, cancelAt)}`,
+            help: `make \`mov [${dataName(p, addr)}], 0\` its first instruction: once the callback runs, the handle is dead`,
+            related: [
+              { span: p.span(late), message: "this comes before the handle is cleared" },
+              { span: p.span(site), message: `scheduled by ${cb.service.service.name} here` },
+            ],
+          });
+        }
+      }
+    }
+  },
+};
+
+/** The first call, service call or return some path reaches before a clearing store, or -1. */
+function firstActionBeforeClear(p: LintProgram, entry: number, clears: Set<number>): number {
+  const proc = p.procOf[entry];
+  const seen = new Set<number>();
+  const work = [entry];
+  while (work.length) {
+    const i = work.pop()!;
+    if (seen.has(i) || i < 0 || i >= p.size) continue;
+    seen.add(i);
+    if (clears.has(i)) continue;
+    const ins = p.instrs[i]!;
+    switch (ins.op) {
+      case Op.CALL:
+      case Op.CALL_INDIRECT:
+      case Op.VXDCALL:
+      case Op.VXDJMP:
+      case Op.RET:
+      case Op.JMP_INDIRECT:
+        return i;
+      case Op.JMP:
+        if (p.procOf[ins.target] !== proc) return i;
+        work.push(ins.target);
+        break;
+      default:
+        if (isBranch(ins.op)) {
+          if (p.procOf[ins.target] !== proc) return i;
+          work.push(ins.target);
+        }
+        if (ins.op !== Op.HALT) work.push(i + 1);
+    }
+  }
+  return -1;
+}

@@ -1,0 +1,46 @@
+// Event and time-out handles as the analysis saw them: which variables hold handles from which
+// scheduling calls, and which Cancel calls take them back.
+import { callbackService, isCancelService, type CallbackService } from "../facts.js";
+import type { ServiceCallFact } from "../analysis.js";
+import type { LintProgram } from "../program.js";
+import { K_HANDLE, K_LOAD } from "../values.js";
+import { ESI } from "./support.js";
+
+export interface HandleInfo {
+  /** Data address → the scheduling calls whose handle is stored there. */
+  readonly variables: Map<number, Set<number>>;
+  /** Scheduling call site → its service. */
+  readonly schedulers: Map<number, CallbackService>;
+  readonly cancels: ServiceCallFact[];
+}
+
+const cache = new WeakMap<LintProgram, HandleInfo>();
+
+export function handleInfo(p: LintProgram): HandleInfo {
+  const hit = cache.get(p);
+  if (hit) return hit;
+  const schedulers = new Map<number, CallbackService>();
+  for (const c of p.facts.serviceCalls) {
+    const cb = callbackService(c.name);
+    if (cb) schedulers.set(c.index, cb);
+  }
+  const variables = new Map<number, Set<number>>();
+  for (const s of p.facts.stores) {
+    if (s.value.k !== K_HANDLE) continue;
+    let set = variables.get(s.addr);
+    if (!set) variables.set(s.addr, (set = new Set()));
+    set.add(s.value.site);
+  }
+  const cancels = p.facts.serviceCalls.filter((c) => isCancelService(c.name));
+  const info = { variables, schedulers, cancels };
+  cache.set(p, info);
+  return info;
+}
+
+/** The scheduling calls a Cancel call's ESI may hold the handle of, and the variable it came from. */
+export function cancelledSites(info: HandleInfo, c: ServiceCallFact): { sites: number[]; addr: number | null } {
+  const esi = c.regs[ESI]!;
+  if (esi.k === K_HANDLE) return { sites: [esi.site], addr: null };
+  if (esi.k === K_LOAD) return { sites: [...(info.variables.get(esi.addr) ?? [])], addr: esi.addr };
+  return { sites: [], addr: null };
+}

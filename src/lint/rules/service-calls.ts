@@ -1,0 +1,27 @@
+// The VMMcall/VxDcall/VMMjmp/VxDjmp statements of the program, with the service each names.
+import { Op } from "../../ir/types.js";
+import { UNKNOWN_SERVICE_ID } from "../../front/vxd-macros.js";
+import { serviceById, serviceByName, type ServiceInfo } from "../../vmm/tables/services.js";
+import type { LintProgram } from "../program.js";
+
+export interface CallStatement {
+  readonly index: number;
+  /** "vmmcall", "vmmjmp", "vxdcall" or "vxdjmp" as written (lower case). */
+  readonly macro: string;
+  readonly name: string;
+  readonly service: ServiceInfo | null;
+}
+
+export function callStatements(p: LintProgram): CallStatement[] {
+  const out: CallStatement[] = [];
+  for (let i = 0; i < p.size; i++) {
+    const ins = p.instrs[i]!;
+    if (ins.op !== Op.VXDCALL && ins.op !== Op.VXDJMP) continue;
+    const item = p.items[i]!;
+    if (!item.synthetic) continue;
+    const name = ins.text ?? "";
+    const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? null);
+    out.push({ index: i, macro: item.mnemonic, name, service });
+  }
+  return out;
+}

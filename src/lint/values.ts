@@ -1,0 +1,202 @@
+// Abstract values and machine states for the analysis: what is known about each register, the
+// segment registers, the carry flag, the last comparison and the stack at one instruction.
+
+/** A register's abstract value. */
+export type AbsVal =
+  /** A known 32-bit value (unsigned). */
+  | { readonly k: 0; readonly n: number }
+  /** The value `base` had when the analysed root was entered (for "SP": this activation's entry ESP), plus `off`. */
+  | { readonly k: 1; readonly base: string; readonly off: number }
+  /** An event or time-out handle returned by the service call at instruction `site`. */
+  | { readonly k: 2; readonly site: number }
+  /** Whatever the dword at a fixed data address held when it was read. */
+  | { readonly k: 3; readonly addr: number }
+  /** Changed by the code to something not known. */
+  | { readonly k: 4 }
+  /** Not known because of something lint cannot see (an unresolved call): no finding may rest on it. */
+  | { readonly k: 5 }
+  /** Flags saved by PUSHFD. */
+  | { readonly k: 6; readonly cf: number; readonly pending: readonly number[] };
+
+export const K_CONST = 0;
+export const K_SYM = 1;
+export const K_HANDLE = 2;
+export const K_LOAD = 3;
+export const K_TOP = 4;
+export const K_OPAQUE = 5;
+export const K_FLAGS = 6;
+
+export const TOP: AbsVal = { k: K_TOP };
+export const OPAQUE: AbsVal = { k: K_OPAQUE };
+
+const SMALL: AbsVal[] = [];
+for (let i = 0; i < 64; i++) SMALL.push({ k: K_CONST, n: i });
+
+export function cnst(n: number): AbsVal {
+  const u = n >>> 0;
+  return u < 64 ? SMALL[u]! : { k: K_CONST, n: u };
+}
+
+export function sym(base: string, off = 0): AbsVal {
+  return { k: K_SYM, base, off: off | 0 };
+}
+
+export function eqVal(a: AbsVal, b: AbsVal): boolean {
+  if (a === b) return true;
+  if (a.k !== b.k) return false;
+  switch (a.k) {
+    case K_CONST:
+      return a.n === (b as { n: number }).n;
+    case K_SYM:
+      return a.base === (b as { base: string }).base && a.off === (b as { off: number }).off;
+    case K_HANDLE:
+      return a.site === (b as { site: number }).site;
+    case K_LOAD:
+      return a.addr === (b as { addr: number }).addr;
+    case K_FLAGS:
+      return a.cf === (b as { cf: number }).cf && samePending(a.pending, (b as { pending: readonly number[] }).pending);
+    default:
+      return true;
+  }
+}
+
+export function joinVal(a: AbsVal, b: AbsVal): AbsVal {
+  if (eqVal(a, b)) return a;
+  if (a.k === K_OPAQUE || b.k === K_OPAQUE) return OPAQUE;
+  if (a.k === K_FLAGS && b.k === K_FLAGS) return { k: K_FLAGS, cf: a.cf | b.cf, pending: unionPending(a.pending, b.pending) };
+  return TOP;
+}
+
+export function isConst(v: AbsVal): v is { readonly k: 0; readonly n: number } {
+  return v.k === K_CONST;
+}
+
+export function valKey(v: AbsVal): string {
+  switch (v.k) {
+    case K_CONST:
+      return `c${v.n}`;
+    case K_SYM:
+      return `s${v.base}${v.off}`;
+    case K_HANDLE:
+      return `h${v.site}`;
+    case K_LOAD:
+      return `l${v.addr}`;
+    case K_TOP:
+      return "T";
+    case K_OPAQUE:
+      return "O";
+    case K_FLAGS:
+      return `f${v.cf}${v.pending.join(",")}`;
+  }
+}
+
+export const NO_PENDING: readonly number[] = [];
+
+export function samePending(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function unionPending(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (a.length === 0) return b;
+  if (b.length === 0 || samePending(a, b)) return a;
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+/** CF bits: known 0 on some path, known 1 on some path, not known on some path. */
+export const CF0 = 1;
+export const CF1 = 2;
+export const CFU = 4;
+/** Not known. */
+export const CF_ANY = CFU;
+
+/** What the flags say after the last instruction that set them, for deciding branches. */
+export interface FlagsSource {
+  /** "sub": CMP/SUB a, b. "logic": the result `a` of AND/OR/XOR/TEST (CF = OF = 0). "result": ZF/SF of `a` only. */
+  readonly kind: "sub" | "logic" | "result";
+  readonly a: AbsVal;
+  readonly b: AbsVal;
+  readonly size: 1 | 2 | 4;
+  /** Register compared (full register), so that an equal branch can refine it; -1 if none. */
+  aReg: number;
+}
+
+export const SEGS = ["ES", "CS", "SS", "DS", "FS", "GS"] as const;
+export const REGS = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"] as const;
+export const ESP = 4;
+
+export class State {
+  regs: AbsVal[];
+  segs: AbsVal[];
+  /** CF0 | CF1 | CFU bits. */
+  cf: number;
+  /** Ids of carry results not yet tested (a send's instruction index, or a time-out callback's entry id). */
+  pending: readonly number[];
+  /** Direction flag: CF0-style bits (1 = may be clear, 2 = may be set). */
+  df: number;
+  flags: FlagsSource | null;
+  /** Stack slots by offset from this activation's entry ESP. */
+  slots: Map<number, AbsVal>;
+  /** Registers (bit per REGS index) written on every path since the root was entered. */
+  written: number;
+  /** Instruction that loaded ECX with a value nothing has read yet, or -1. */
+  ecxDef: number;
+
+  constructor(regs: AbsVal[], segs: AbsVal[], cf: number, pending: readonly number[], df: number, flags: FlagsSource | null, slots: Map<number, AbsVal>, written: number, ecxDef: number) {
+    this.regs = regs;
+    this.segs = segs;
+    this.cf = cf;
+    this.pending = pending;
+    this.df = df;
+    this.flags = flags;
+    this.slots = slots;
+    this.written = written;
+    this.ecxDef = ecxDef;
+  }
+
+  clone(): State {
+    return new State(this.regs.slice(), this.segs.slice(), this.cf, this.pending, this.df, this.flags ? { ...this.flags } : null, new Map(this.slots), this.written, this.ecxDef);
+  }
+
+  /** The join of two states at a merge point. */
+  static join(a: State, b: State): State {
+    const regs = a.regs.map((v, i) => joinVal(v, b.regs[i]!));
+    const segs = a.segs.map((v, i) => joinVal(v, b.segs[i]!));
+    const slots = new Map<number, AbsVal>();
+    for (const [k, v] of a.slots) {
+      const w = b.slots.get(k);
+      if (w) slots.set(k, joinVal(v, w));
+    }
+    let flags: FlagsSource | null = null;
+    if (a.flags && b.flags && a.flags.kind === b.flags.kind && eqVal(a.flags.a, b.flags.a) && eqVal(a.flags.b, b.flags.b) && a.flags.size === b.flags.size) {
+      flags = { ...a.flags, aReg: a.flags.aReg === b.flags.aReg ? a.flags.aReg : -1 };
+    }
+    return new State(regs, segs, a.cf | b.cf, unionPending(a.pending, b.pending), a.df | b.df, flags, slots, a.written & b.written, a.ecxDef === b.ecxDef ? a.ecxDef : -1);
+  }
+
+  equals(o: State): boolean {
+    if (this.cf !== o.cf || this.df !== o.df || this.written !== o.written || this.ecxDef !== o.ecxDef) return false;
+    if (!samePending(this.pending, o.pending)) return false;
+    for (let i = 0; i < 8; i++) if (!eqVal(this.regs[i]!, o.regs[i]!)) return false;
+    for (let i = 0; i < 6; i++) if (!eqVal(this.segs[i]!, o.segs[i]!)) return false;
+    if (this.slots.size !== o.slots.size) return false;
+    for (const [k, v] of this.slots) {
+      const w = o.slots.get(k);
+      if (!w || !eqVal(v, w)) return false;
+    }
+    const f = this.flags;
+    const g = o.flags;
+    if (!f || !g) return f === g;
+    return f.kind === g.kind && eqVal(f.a, g.a) && eqVal(f.b, g.b) && f.size === g.size && f.aReg === g.aReg;
+  }
+
+  /** A key of what a called procedure can see of this state (not the stack, not the last comparison). */
+  entryKey(): string {
+    let s = "";
+    for (let i = 0; i < 8; i++) s += valKey(this.regs[i]!) + "|";
+    for (let i = 0; i < 6; i++) s += valKey(this.segs[i]!) + "|";
+    return `${s}${this.cf}${this.pending.join(",")}|${this.df}|${this.written}`;
+  }
+}
