@@ -65,7 +65,7 @@ export const DIAGNOSTIC_CODES = {
   "usage": entry("E0801", "error", "a command line that cannot be used", "An option or argument is missing or malformed; see --help."),
   "file-not-found": entry("E0802", "error", "a source file that cannot be read", "The file named on the command line does not exist or cannot be read."),
   "interrupted": entry("E0901", "error", "a REPL line stopped with Ctrl-C", "The line ran until Ctrl-C stopped it; the REPL put the machine back as it was before the line."),
-  "repl-rewrites-code": entry("E0902", "error", "a REPL line that changes code assembled before it", "The REPL re-assembles its session with each line and keeps every earlier instruction and data item where it was; a line that would move them (an END, say, or a conditional that now takes the other branch) cannot be added."),
+  "repl-rewrites-code": entry("E0902", "error", "a REPL line that changes code assembled before it", "The REPL re-assembles its session with each line and needs every earlier instruction and data item to stay where it was; a line that would move them cannot be added (start again with .reset)."),
 } as const satisfies Record<string, CodeEntry>;
 
 export type DiagnosticName = keyof typeof DIAGNOSTIC_CODES;

@@ -28,7 +28,7 @@ import {
   type StrucField,
 } from "../vmm/tables/index.js";
 import { vmmIncSymbols, type IncludeSymbol } from "../vmm/vmm-inc.js";
-import { lintRuleDocs, type LintRuleDoc } from "./lint-rules.js";
+import { lintRuleDocs, rulesMentioning, type LintRuleDoc } from "./lint-rules.js";
 
 export interface DocKind<T> {
   /** Singular, as shown in a heading: "VMM service". */
@@ -57,6 +57,33 @@ function row(c: ChalkInstance, label: string, value: string): string {
 function rows(c: ChalkInstance, label: string, values: readonly string[], none: string): string[] {
   if (values.length === 0) return [row(c, label, c.dim(none))];
   return values.map((v, i) => (i === 0 ? row(c, label, v) : `  ${" ".repeat(15)}${v}`));
+}
+
+/** Lint rules that name the entry: the rules that apply to it. */
+function ruleRows(name: string, c: ChalkInstance): string[] {
+  return rulesMentioning(name).map((r, i) => row(c, i === 0 ? "Lint rules" : "", `${r.id} ${c.dim(`(${r.code})`)}: ${r.summary}`));
+}
+
+/** `text` in lines of at most `width` columns, each indented by `indent`. */
+function wrap(text: string, indent = "  ", width = 100): string[] {
+  const out: string[] = [];
+  let line = "";
+  for (const w of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent.length + line.length + 1 + w.length > width) {
+      out.push(indent + line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(indent + line);
+  return out;
+}
+
+function codeLines(code: string): string[] {
+  return code.split("\n").map((l) => {
+    let out = "";
+    for (const ch of l) out += ch === "\t" ? " ".repeat(8 - (out.length % 8)) : ch;
+    return `      ${out}`.trimEnd();
+  });
 }
 
 function wrapSummary(text: string): string[] {
@@ -113,6 +140,7 @@ const services: DocKind<ServiceInfo> = {
     out.push(row(c, "Asynchronous", asyncText(s)));
     const cb = callbackOf(s);
     if (cb) out.push(...callbackRows(cb, c));
+    out.push(...ruleRows(s.name, c));
     out.push(row(c, "Source", s.source || c.dim("the service table of vmm.inc (no register contract recorded)")));
     return out;
   },
@@ -161,6 +189,7 @@ const messages: DocKind<MessageInfo> = {
     else if (!m.mayEnableInterrupts) out.push(row(c, "Interrupts", "the handler must not enable them (no sti)"));
     if (m.maySimulateInt !== null) out.push(row(c, "Simulate_Int", m.maySimulateInt ? "Simulate_Int and Exec_Int allowed" : "no Simulate_Int or Exec_Int in the handler"));
     if (m.preserves.length) out.push(row(c, "Preserve", m.preserves.join(", ")));
+    out.push(...ruleRows(m.name, c));
     out.push(row(c, "Source", m.source));
     return out;
   },
@@ -313,7 +342,7 @@ const diagnostics: DocKind<DiagDoc> = {
   aliases: (d) => [d.entry.code],
   summary: (d) => d.entry.summary,
   render(d, c) {
-    const out = [heading(c, d.name, `${d.entry.severity} ${d.entry.code}`), d.entry.summary, "", `  ${d.entry.explanation}`];
+    const out = [heading(c, d.name, `${d.entry.severity} ${d.entry.code}`), d.entry.summary, "", ...wrap(d.entry.explanation)];
     if (d.entry.help) out.push(row(c, "Help", d.entry.help));
     return out;
   },
@@ -328,9 +357,9 @@ const rules: DocKind<LintRuleDoc> = {
   summary: (r) => r.summary,
   render(r, c) {
     const out = [heading(c, r.id, `lint rule ${r.code} (${r.severity})`), r.summary];
-    if (r.explanation) out.push("", `  ${r.explanation}`);
-    if (r.bad) out.push("", row(c, "Breaks it", ""), ...r.bad.split("\n").map((l) => `      ${l}`));
-    if (r.good) out.push(row(c, "Keeps it", ""), ...r.good.split("\n").map((l) => `      ${l}`));
+    if (r.explanation) out.push("", ...wrap(r.explanation));
+    if (r.bad) out.push("", row(c, "Breaks it", "").trimEnd(), ...codeLines(r.bad));
+    if (r.good) out.push(row(c, "Keeps it", "").trimEnd(), ...codeLines(r.good));
     if (r.source) out.push("", row(c, "Source", r.source));
     if (r.helpUri) out.push(row(c, "More", r.helpUri));
     return out;

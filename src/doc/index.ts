@@ -22,10 +22,7 @@ export function doc(request: DocRequest, c: ChalkInstance): DocAnswer {
     const kind = kindByPlural(request.list);
     if (!kind) return { ok: false, text: `there is no list called \`${request.list}\`; the lists are ${listKinds()}` };
     const items = kind.all();
-    if (items.length === 0) {
-      // Lint rules come from src/lint through the extension point in src/doc/lint-rules.ts.
-      return { ok: true, text: c.dim(kind.plural === "rules" ? "no lint rules are registered with vmmasm doc yet (src/doc/lint-rules.ts)" : `no ${kind.plural} are registered`) };
-    }
+    if (items.length === 0) return { ok: true, text: c.dim(`no ${kind.plural} are registered`) };
     const width = Math.min(34, Math.max(...items.map((x) => kind.name(x).length)) + 2);
     return { ok: true, text: items.map((x) => `${kind.name(x).padEnd(width)}${c.dim(kind.summary(x))}`.trimEnd()).join("\n") };
   }

@@ -1,10 +1,6 @@
-// EXTENSION POINT for lint rules in `vmmasm doc`.
-//
-// When this was written src/lint had rules but no registry listing them yet. Once it has one,
-// register the metas here once (e.g. in src/lint's registry module:
-// `registerLintRuleDocs(() => RULES.map((r) => r.meta))`), or replace `lintRuleDocs` below with a
-// direct read of that registry. `vmmasm doc RULE`,
-// `vmmasm doc --list rules` and the REPL's `.doc` then show them with no other change.
+// Lint rules in `vmmasm doc`: src/lint's registry, read as it is (its RuleMeta is what doc shows),
+// plus any rules registered here by other code (an extension point; the tests use it).
+import { RULES } from "../lint/registry.js";
 
 /** The part of a lint rule's `meta` that `doc` shows (src/lint's RuleMeta has this shape). */
 export interface LintRuleDoc {
@@ -30,5 +26,11 @@ export function registerLintRuleDocs(provider: () => readonly LintRuleDoc[]): vo
 }
 
 export function lintRuleDocs(): LintRuleDoc[] {
-  return providers.flatMap((p) => p());
+  return [...RULES.map((r) => r.meta), ...providers.flatMap((p) => p())];
+}
+
+/** The rules whose text names `name` (a service, a message): the rules that apply to it. */
+export function rulesMentioning(name: string): LintRuleDoc[] {
+  const word = new RegExp(`(^|[^\\w@])${name.replace(/[$?@]/g, "\\$&")}($|[^\\w])`, "i");
+  return lintRuleDocs().filter((r) => [r.summary, r.explanation, r.source, r.bad, r.good].some((t) => t !== undefined && word.test(t)));
 }

@@ -321,7 +321,7 @@ export class ReplSession {
     const asm = this.assembleChunks(chunks);
     const firstLine = this.sourceOf(this.chunks).split("\n").length;
     const prev = this.program;
-    const shown = asm.diagnostics.filter((d) => isNew(d, firstLine, chunk));
+    const shown = asm.diagnostics.filter((d) => isNew(d, firstLine, chunk)).map(forTheRepl);
     if (hasErrors(asm.diagnostics)) return { ...result("source-error", hasErrors(shown) ? shown : asm.diagnostics.filter((d) => d.severity === "error")), sources: asm.program.sources };
     const next = asm.program;
     const first = appendPoint(prev);
@@ -715,6 +715,12 @@ export function rewrites(prev: IrProgram, next: IrProgram, first: number): Sourc
     if (!now || now.kind !== sym.kind || now.value !== sym.value) return now?.span ?? last;
   }
   return null;
+}
+
+/** A name used before it is defined is the usual stumble of a session typed in a file's order. */
+function forTheRepl(d: Diagnostic): Diagnostic {
+  if (d.name !== "undefined-symbol") return d;
+  return { ...d, notes: [...(d.notes ?? []), "in the REPL a name must be defined before a line uses it: type the procedure or the data first"] };
 }
 
 function isNew(d: Diagnostic, firstLine: number, chunk: Chunk): boolean {

@@ -7,6 +7,7 @@ import { makeChalk } from "../../src/diagnostics/color.js";
 import { DOC_KINDS, findDoc } from "../../src/doc/entries.js";
 import { doc } from "../../src/doc/index.js";
 import { registerLintRuleDocs } from "../../src/doc/lint-rules.js";
+import { RULES } from "../../src/lint/registry.js";
 import { MESSAGES, PEF_FLAGS, VMM_SERVICES, serviceByName } from "../../src/vmm/tables/index.js";
 
 const plain = makeChalk(false);
@@ -74,11 +75,20 @@ describe("the reference", () => {
     expect(doc({}, plain).ok).toBe(false);
   });
 
-  it("shows lint rules registered through the extension point", () => {
-    expect(doc({ list: "rules" }, plain).text).toMatch(/no lint rules are registered/);
+  it("shows src/lint's rules, and the rules that name a service or message with it", () => {
+    const list = doc({ list: "rules" }, plain).text.split("\n");
+    expect(list).toHaveLength(RULES.length);
+    const rule = RULES[0]!.meta;
+    const text = doc({ name: rule.code }, plain).text;
+    expect(text.startsWith(`${rule.id} — lint rule ${rule.code} (${rule.severity})\n${rule.summary}`)).toBe(true);
+    expect(doc({ name: "Create_VM" }, plain).text).toMatch(/Lint rules +illegal-system-control-send \(L\d+\)/);
+    expect(doc({ name: "Cancel_VM_Event" }, plain).text).toMatch(/Lint rules[\s\S]*event-handle-not-cleared/);
+  });
+
+  it("shows rules registered through its extension point", () => {
     registerLintRuleDocs(() => [{ id: "test-rule", code: "L9999", severity: "warning", summary: "a rule for the test", explanation: "It explains.", bad: "nop", good: "clc", source: "W95DDK:S31D5" }]);
     expect(doc({ name: "L9999" }, plain).text).toMatch(/^test-rule — lint rule L9999 \(warning\)\na rule for the test/);
-    expect(doc({ list: "rules" }, plain).text).toMatch(/^test-rule +a rule for the test$/);
+    expect(doc({ list: "rules" }, plain).text).toMatch(/\ntest-rule +a rule for the test$/);
   });
 });
 
