@@ -6,6 +6,9 @@ import { irCommand } from "./ir-command.js";
 import { runCommand } from "./run-command.js";
 import { docCommand } from "./doc-command.js";
 import { replCommand } from "./repl-command.js";
+import { lintCommand } from "./lint-command.js";
+import { explainCommand, rulesCommand } from "./explain-command.js";
+import { shouldColor } from "../diagnostics/color.js";
 import { VERSION } from "../version.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -86,6 +89,42 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     .option("--no-color", "never colour the output")
     .action((name: string | undefined, opts) => {
       exitCode = docCommand(name, opts, consolePrinter(colorChoice(opts)));
+    });
+
+  program
+    .command("lint")
+    .description("check device sources against the rules the DDK states, without running them")
+    .argument("<paths...>", "MASM sources, directories (every .asm in them) or globs (src/**/*.asm); all are linted as one program")
+    .option("-I, --include <dir>", "directory to search for include files (repeatable)", collect, [])
+    .option("-D, --define <name=value>", "define a symbol before assembly (repeatable)", collect, [])
+    .option("--format <format>", "pretty, json (an array of findings) or sarif (SARIF 2.1.0)", "pretty")
+    .option("--rule <id=setting>", "turn a rule off or set its severity: id=off|warn|error (repeatable)", collect, [])
+    .option("--max-warnings <n>", "exit 1 when there are more warnings than this")
+    .option("--config <file>", "rule settings, include directories and defines (default: vmmasm-lint.json or .vmmasmrc.json in the project root)")
+    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
+    .option("--no-color", "never colour the output")
+    .action((paths: string[], opts) => {
+      exitCode = lintCommand(paths, opts, consolePrinter(colorChoice(opts) ?? shouldColor(process.stdout)));
+    });
+
+  program
+    .command("explain")
+    .description("a lint rule: what it checks, why, its DDK source, and code that breaks and keeps it")
+    .argument("<rule>", "a rule id, e.g. illegal-system-control-send (vmmasm rules lists them)")
+    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
+    .option("--no-color", "never colour the output")
+    .action((rule: string, opts) => {
+      exitCode = explainCommand(rule, consolePrinter(colorChoice(opts) ?? shouldColor(process.stdout)));
+    });
+
+  program
+    .command("rules")
+    .description("list the lint rules with their default severity")
+    .option("--json", "print them as JSON")
+    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
+    .option("--no-color", "never colour the output")
+    .action((opts) => {
+      exitCode = rulesCommand(opts, consolePrinter(colorChoice(opts) ?? shouldColor(process.stdout)));
     });
 
   return {
