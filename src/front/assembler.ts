@@ -158,10 +158,27 @@ export class Assembler {
     }
   }
 
+  /** Text all expansions of this assembly have produced (bounded by EXPANSION_CHARS and _LINES). */
+  private expandedChars = 0;
+  private expandedLines = 0;
+  /** Set when an expansion hit a bound: every enclosing expansion stops too (cleared at the top). */
+  private expansionAborted = false;
+  /** Where the last bound was reported, so that a REPT of a runaway macro reports it once. */
+  private lastBoundReport = "";
+
   /** Assembles text produced by a macro or built-in expansion, as if written at `span`. */
   expand(text: string, span: SourceSpan, what: string): void {
+    if (this.expansionAborted) return;
     if (this.depth >= this.maxDepth) {
-      this.report(diag("macro-error", span, `expansion of \`${what}\` nests more than ${this.maxDepth} levels deep`, { help: "a macro probably invokes itself without end" }));
+      this.expansionBound(span, `expansion of \`${what}\` nests more than ${this.maxDepth} levels deep`, "a macro probably invokes itself without end");
+      return;
+    }
+    this.expandedChars += text.length;
+    const split = this.expandedChars <= EXPANSION_CHARS ? splitLines(text, span.file) : null;
+    this.expandedLines += split ? split.lines.length : 0;
+    if (!split || this.expandedLines > EXPANSION_LINES) {
+      const message = `macro, repeat and text-equate expansions have produced more than ${split ? `${EXPANSION_LINES} lines` : `${EXPANSION_CHARS} characters`}, so \`${what}\` is not expanded`;
+      this.expansionBound(span, message, "a macro probably invokes itself more than once, a text equate contains itself, or REPT blocks with large counts nest");
       return;
     }
     const saved = this.origin;
@@ -169,16 +186,26 @@ export class Assembler {
     this.origin = { span: saved?.span ?? span, chain };
     this.depth++;
     try {
-      const split = splitLines(text, span.file);
       for (const d of split.diagnostics) this.report(this.originate(d));
       for (const line of split.lines) {
-        if (this.ended) break;
+        if (this.ended || this.expansionAborted) break;
         this.assembleLine(span.file, line);
       }
     } finally {
       this.depth--;
       this.origin = saved;
+      if (this.depth === 0) this.expansionAborted = false;
     }
+  }
+
+  /** An expansion bound was reached: one diagnostic, and the expansions around this one stop. */
+  private expansionBound(span: SourceSpan, message: string, help: string): void {
+    if (this.depth > 0) this.expansionAborted = true;
+    const where = this.spanOf(span);
+    const key = `${where.file}:${where.line}:${where.column}:${message}`;
+    if (key === this.lastBoundReport) return;
+    this.lastBoundReport = key;
+    this.report(diag("macro-error", span, message, { help }));
   }
 
   /** Where a diagnostic or item should point: the macro invocation when expanding. */
@@ -476,18 +503,20 @@ export class Assembler {
   }
 
   private substituteTextEquates(line: SourceLine): string | null {
-    let text = line.text;
-    // Replace from the right so earlier columns stay valid.
-    const toks = [...line.tokens].reverse();
-    let changed = false;
-    for (const t of toks) {
+    const text = line.text;
+    // Pieces left to right (one pass: a line of many equates must not cost their square).
+    const pieces: string[] = [];
+    let at = 0;
+    for (const t of line.tokens) {
       const s = this.unit.symbols.get(t.image);
       if (s?.kind !== "text" || t.startLine !== line.line) continue;
       const start = (t.startColumn ?? 1) - 1;
-      text = text.slice(0, start) + s.text + text.slice(start + t.image.length);
-      changed = true;
+      pieces.push(text.slice(at, start), s.text);
+      at = start + t.image.length;
     }
-    return changed ? text : null;
+    if (pieces.length === 0) return null;
+    pieces.push(text.slice(at));
+    return pieces.join("");
   }
 
   private defineEquate(nameTok: IToken, rest: string, span: SourceSpan): void {
@@ -806,6 +835,12 @@ export class Assembler {
     }
   }
 }
+
+/** Bounds on the text all expansions of one assembly may produce: a macro that invokes itself
+ *  twice, a text equate that contains itself twice or nested REPTs grow exponentially long before
+ *  the nesting bound stops them. */
+const EXPANSION_CHARS = 4_000_000;
+const EXPANSION_LINES = 250_000;
 
 function stripComment(text: string): string {
   let quote: string | null = null;

@@ -56,4 +56,19 @@ describe("regressions", () => {
     expect(errorsIn("\tpush ?\n")).toEqual(["1:7 bad-expression"]);
     expect(errorsIn("x dd ?\n\tmov eax, x\n")).toEqual([]);
   });
+
+  it("a macro that invokes itself twice ends with one diagnostic, not 2^64 expansions", () => {
+    // Before: ran out of memory after minutes (every leaf of the recursion reported the depth).
+    expect(errorsIn("M MACRO\n\tM\n\tM\nENDM\n\tM\n")).toEqual(["5:2 macro-error"]);
+    expect(errorsIn("M MACRO\n\tnop\n\tM\n\tM\nENDM\nREPT 1000\n\tM\nENDM\n")).toEqual(["6:1 macro-error"]);
+  });
+
+  it("a text equate that contains itself twice ends with one diagnostic", () => {
+    // Before: each level doubled the line and substitution was quadratic in it: no end in sight.
+    expect(errorsIn("X EQU <X X>\n\tmov eax, X\n")).toEqual(["2:2 macro-error"]);
+  });
+
+  it("nested REPTs with large counts end at the expansion bound", () => {
+    expect(errorsIn("REPT 100000\nREPT 100000\n\tnop\nENDM\nENDM\n")).toEqual(["1:1 macro-error"]);
+  });
 });
