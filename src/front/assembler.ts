@@ -276,7 +276,7 @@ export class Assembler {
       if (headTok && handleDirective(this, head, headTok, line, file, labelled)) return;
       this.assembleParsed(file, line);
     } catch (e) {
-      if (e instanceof FrontError) this.report(e.diagnostic);
+      if (e instanceof FrontError) this.report(e.diagnostic.span ? e.diagnostic : { ...e.diagnostic, span: fullSpan });
       else throw e;
     }
   }

@@ -26,7 +26,8 @@ export class DataLayout {
   }
 
   private grow(to: number): void {
-    if (to > MAX_DATA) throw new RangeError("data image too large");
+    // No span here: the line being assembled gets it (see Assembler.assembleLine).
+    if (to > MAX_DATA) fail(diag("bad-expression", null, `the data image would grow past its bound of ${MAX_DATA / 0x100000} MiB`));
     if (to <= this.buf.length) return;
     let n = this.buf.length;
     while (n < to) n *= 2;
