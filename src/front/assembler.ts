@@ -8,6 +8,7 @@ import { Layout, Op, type SourceSpan } from "../ir/types.js";
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Expr, ParsedLine, Statement } from "./ast.js";
 import { AstBuilder } from "./cst-to-ast.js";
+import { parseLine } from "./parse-line.js";
 import { ConditionalStack } from "./conditionals.js";
 import { DataLayout } from "./data.js";
 import { Evaluator, FrontError, fail, type EvalContext, type Value } from "./evaluate.js";
@@ -288,6 +289,13 @@ export class Assembler {
   }
 
   private assembleParsed(file: string, line: SourceLine): void {
+    const fast = parseLine(line.tokens, file);
+    if (fast) {
+      if (fast.label) this.defineLabel(fast.label.name, fast.label.span);
+      if (fast.statement) this.statement(fast.statement, line, file);
+      return;
+    }
+    // The fast parser does not take the line: the grammar's own parser reports why.
     const parser = lineParser();
     parser.input = line.tokens;
     const cst = parser.line();
@@ -555,11 +563,14 @@ export class Assembler {
     const split = splitLines("?? " + text, span.file);
     const line = split.lines[0];
     if (split.diagnostics.length > 0 || !line || split.lines.length !== 1) return null;
-    const parser = lineParser();
-    parser.input = line.tokens;
-    const cst = parser.line();
-    if (parser.errors.length > 0) return null;
-    const built = new AstBuilder(span.file).line(cst);
+    let built = parseLine(line.tokens, span.file);
+    if (!built) {
+      const parser = lineParser();
+      parser.input = line.tokens;
+      const cst = parser.line();
+      if (parser.errors.length > 0) return null;
+      built = new AstBuilder(span.file).line(cst);
+    }
     const s = built.statement;
     if (!s || s.kind !== "command" || s.operands.length !== 1 || !s.operands[0]) return null;
     return relocate(s.operands[0], span);

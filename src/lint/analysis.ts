@@ -164,6 +164,7 @@ class Analyzer {
   private readonly variants = new Map<string, { count: number; widened: State | null }>();
   private readonly facts: AnalysisFacts;
   private readonly rootKeys = new Set<string>();
+  private readonly edgeKeys = new Set<string>();
   private readonly queue: Ctx[] = [];
   private readonly data: { base: number; view: DataView };
   private segInstrs = new Map<number, { op: "mov" | "push" | "pop" | "read"; seg: string; other: Operand | null; src: string | null }>();
@@ -954,7 +955,9 @@ class Analyzer {
     const created = this.enqueue(kind, entry, null, timed, site, cb.service.name, ctx.device, cb.kind === "async-time-out");
     const from = this.p.procOf[site]!;
     const to = this.p.procOf[entry]!;
-    if (created || !this.facts.callbackEdges.some((e) => e.site === site && e.to === to)) {
+    const edgeKey = `${site}|${to}`;
+    if (created || !this.edgeKeys.has(edgeKey)) {
+      this.edgeKeys.add(edgeKey);
       this.facts.callbackEdges.push({ from, to, kind: "callback", site, via: cb.service.name });
     }
   }

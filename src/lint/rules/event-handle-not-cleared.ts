@@ -32,14 +32,29 @@ export const eventHandleNotCleared: Rule = {
       const { addr } = cancelledSites(info, c);
       if (addr !== null && !cancelled.has(addr)) cancelled.set(addr, c.index);
     }
+    const callbacksAt = new Map<number, typeof p.facts.callbacks>();
+    for (const cb of p.facts.callbacks) {
+      const list = callbacksAt.get(cb.site);
+      if (list) list.push(cb);
+      else callbacksAt.set(cb.site, [cb]);
+    }
+    // Stores of 0 into each handle variable, by the root they were made under.
+    const zeroes = new Map<string, Set<number>>();
+    for (const s of p.facts.stores) {
+      if (s.value.k !== K_CONST || s.value.n !== 0 || !cancelled.has(s.addr)) continue;
+      const key = `${s.ctx.root}|${s.addr}`;
+      let set = zeroes.get(key);
+      if (!set) zeroes.set(key, (set = new Set()));
+      set.add(s.index);
+    }
     const done = new Set<string>();
     for (const [addr, cancelAt] of cancelled) {
       for (const site of info.variables.get(addr) ?? []) {
-        for (const cb of p.facts.callbacks.filter((x) => x.site === site)) {
+        for (const cb of callbacksAt.get(site) ?? []) {
           const key = `${cb.entry}|${addr}`;
           if (done.has(key)) continue;
           done.add(key);
-          const clears = new Set(p.facts.stores.filter((s) => s.addr === addr && s.value.k === K_CONST && s.value.n === 0 && s.ctx.root === cb.entry).map((s) => s.index));
+          const clears = zeroes.get(key) ?? new Set<number>();
           const late = firstActionBeforeClear(p, cb.entry, clears);
           if (late < 0) continue;
           report({
