@@ -131,8 +131,15 @@ export class Repl implements CommandUi {
 
   // ---------------------------------------------------------------- input
 
-  /** One line of input: a command, or source (which may wait for more lines). */
-  handle(line: string): void {
+  /** Input: a command, or source (which may wait for more lines). Pasted text comes a line at a time. */
+  handle(input: string): void {
+    for (const line of input.split(/\r\n|\r|\n/)) {
+      if (this.leaving) return;
+      this.handleLine(line);
+    }
+  }
+
+  private handleLine(line: string): void {
     if (this.io.echo) this.say(`${this.blocks.open ? "...>" : ">"} ${line}`);
     if (runCommand(this, line)) return;
     const chunk = this.blocks.add(line);

@@ -555,7 +555,7 @@ export class ReplSession {
       c.tracer = null;
       throw new Stop({ index, steps: ran, backtrace: cpu.backtrace() });
     }
-    if (c.tracer && ran >= c.traceFrom) c.tracer.step(cpu, index);
+    if (c.tracer && ran >= c.traceFrom && cpu.program.instrs[index]?.op !== Op.HALT) c.tracer.step(cpu, index);
     if ((++this.polls & 0x1fff) === 0 && this.interrupted()) throw new Interrupted(ran);
   };
 
@@ -710,7 +710,8 @@ export function rewrites(prev: IrProgram, next: IrProgram, first: number): Sourc
     if (a.op !== b.op || a.mnemonic !== b.mnemonic || sa?.file !== sb?.file || sa?.line !== sb?.line) return sb ?? last;
   }
   for (const [key, sym] of prev.symbols) {
-    if (sym.kind !== "code" && sym.kind !== "data") continue;
+    // ??-names are made up by macro expansions (and not always alike from one assembly to the next).
+    if ((sym.kind !== "code" && sym.kind !== "data") || key.startsWith("??")) continue;
     const now = next.symbols.get(key);
     if (!now || now.kind !== sym.kind || now.value !== sym.value) return now?.span ?? last;
   }

@@ -115,6 +115,7 @@ describe("vmmasm repl with piped input", () => {
     expect(out).toMatch(/REPL +ID 0000h/);
     expect(out).toContain("  simulated time 10 ms");
     expect(out).toMatch(/repl:\d+ +mov ecx, 3 +ecx=00000003/);
+    expect(out).not.toContain("[halt]");
     expect(out).toContain(`  saved 11 lines to ${file}`);
     expect(readFileSync(file, "utf8")).toContain("Inc2 PROC\n\tinc eax");
     expect(out).toMatch(/Get_Cur_VM_Handle — VMM service 001h/);

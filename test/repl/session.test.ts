@@ -329,6 +329,21 @@ describe("files and devices", () => {
     expect(s.submit("call Double").status).toBe("source-error");
   });
 
+  it("takes a device declared line by line: its init messages go to it alone; .undo unloads it", () => {
+    const { s, emitted } = session();
+    ok(s.submit("Seen dd 0\nBeginProc My_Init\n inc dword ptr [Seen]\n clc\n ret\nEndProc My_Init"));
+    ok(s.submit("Begin_Control_Dispatch MYDEV\nControl_Dispatch Device_Init, My_Init\nControl_Dispatch Sys_VM_Init, My_Init\nEnd_Control_Dispatch MYDEV"));
+    ok(s.submit("mov eax, 77h"));
+    const r = ok(s.submit("Declare_Virtual_Device MYDEV, 1, 0, MYDEV_Control, Undefined_Device_ID, Undefined_Init_Order"));
+    expect(s.cpu.memory.read32(0x400000)).toBe(2);
+    expect(r.changes?.registers).toEqual([]);
+    expect(emitted.filter((e) => /MYDEV ←/.test(e))).toHaveLength(4);
+    expect(s.vmm.devices.map((d) => d.name)).toContain("MYDEV");
+    s.undo();
+    expect(s.vmm.devices.map((d) => d.name)).not.toContain("MYDEV");
+    expect(s.cpu.memory.read32(0x400000)).toBe(0);
+  });
+
   it("starts without a file that does not assemble, and says so", () => {
     const { s, problems } = session({ "load-bad.asm": "include vmm.inc\n\tmov eax, (1\n" });
     expect(problems.map((d) => d.name)).toEqual(["syntax-error", "usage"]);
