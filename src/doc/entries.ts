@@ -5,6 +5,7 @@ import type { ChalkInstance } from "chalk";
 import { DIAGNOSTIC_CODES, type CodeEntry } from "../diagnostics/codes.js";
 import { MNEMONICS, type MnemonicSpec } from "../ir/mnemonics.js";
 import {
+  ALL_SERVICES,
   ALL_STRUCS,
   ASYNC_TIME_OUT_CALLBACK_ENTRY,
   BOOSTS,
@@ -123,15 +124,17 @@ function asyncText(s: ServiceInfo): string {
 }
 
 const services: DocKind<ServiceInfo> = {
-  title: "VMM service",
+  title: "service",
   plural: "services",
-  all: () => VMM_SERVICES,
+  all: () => ALL_SERVICES,
   name: (s) => s.name,
   aliases: (s) => [`@@${s.name}`],
   summary: (s) => s.summary,
   render(s, c) {
-    const call = s.convention === "c" ? `VMMcall ${s.name} (C convention)` : `VMMcall ${s.name}`;
-    const out = [heading(c, s.name, `VMM service ${plainHex(s.index, 3)}h (service id ${hex(s.id)}), Windows ${s.since} on`), ...wrapSummary(s.summary), ""];
+    const macro = s.device === "VMM" ? "VMMcall" : "VxDcall";
+    const call = s.convention === "c" ? `${macro} ${s.name} (C convention)` : `${macro} ${s.name}`;
+    const since = s.since ? `, Windows ${s.since} on` : "";
+    const out = [heading(c, s.name, `${s.device} service ${plainHex(s.index, 3)}h (service id ${hex(s.id)})${since}`), ...wrapSummary(s.summary), ""];
     out.push(row(c, "Call", call));
     out.push(row(c, "Convention", s.convention === "c" ? "C (arguments on the stack)" : "register (arguments and results in registers)"));
     out.push(...rows(c, "Inputs", s.inputs.map((r) => `${r.reg.padEnd(5)}${r.meaning}`), s.convention === "c" ? "on the stack" : "none"));
@@ -392,10 +395,10 @@ const ORIGINS: Record<string, string> = {
   service: "VMM service id",
   pef: "priority-event flag",
   boost: "execution-priority boost",
-  block: "blocking flag (Begin_Critical_Section, Wait_Semaphore)",
-  vne: "VM_Not_Executeable flag (EDX)",
-  bpa: "Begin_PM_App flag (EDX)",
-  cvnf: "Close_VM_Notify flag (EDX)",
+  block: "blocking flag",
+  vne: "VM_Not_Executeable flag",
+  bpa: "Begin_PM_App flag",
+  cvnf: "Close_VM_Notify flag",
   dioc: "W32_DeviceIoControl code",
   vmstat: "CB_VM_Status bit",
   "ddb-flag": "DDB_Flags bit",

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { docNames, listKinds } from "../doc/index.js";
 import { MNEMONICS } from "../ir/mnemonics.js";
 import { REG_NAMES16, REG_NAMES32, REG_NAMES8_HIGH, REG_NAMES8_LOW } from "../ir/types.js";
-import { MESSAGES, VMM_SERVICES } from "../vmm/tables/index.js";
+import { ALL_SERVICES, MESSAGES, VMM_SERVICES } from "../vmm/tables/index.js";
 import { vmmIncSymbols } from "../vmm/vmm-inc.js";
 import { COMMAND_NAMES } from "./commands.js";
 import type { ReplSession } from "./session.js";
@@ -17,7 +17,8 @@ const MACROS = [
   "VxD_LOCKED_CODE_SEG", "VxD_LOCKED_CODE_ENDS", "VxD_LOCKED_DATA_SEG", "VxD_LOCKED_DATA_ENDS",
 ];
 const KEYWORDS = ["OFFSET32", "OFFSET", "dword", "word", "byte", "ptr", "PROC", "ENDP", "STRUC", "ENDS", "MACRO", "ENDM", "EQU", "IFDEF", "IFNDEF", "ELSE", "ENDIF", "db", "dw", "dd", "dup", "rep", "repe", "repne"];
-const SERVICE_MACROS = /^\s*(VMMcall|VMMjmp|VxDcall|VxDjmp)\s+\S*$/i;
+const VMM_MACROS = /^\s*(VMMcall|VMMjmp)\s+\S*$/i;
+const VXD_MACROS = /^\s*(VxDcall|VxDjmp)\s+\S*$/i;
 
 let general: string[] | undefined;
 
@@ -25,7 +26,7 @@ function generalWords(): string[] {
   general ??= [
     ...MNEMONICS.keys(),
     ...REG_NAMES32, ...REG_NAMES16, ...REG_NAMES8_LOW, ...REG_NAMES8_HIGH,
-    ...VMM_SERVICES.map((s) => s.name),
+    ...ALL_SERVICES.map((s) => s.name),
     ...MESSAGES.map((m) => m.name),
     ...MACROS,
     ...KEYWORDS,
@@ -94,6 +95,7 @@ export function complete(session: ReplSession, line: string): [string[], string]
   }
   const word = /([\w@$?]*)$/.exec(line)![1]!;
   if (word === "") return [[], word];
-  if (SERVICE_MACROS.test(line)) return [matching(word, VMM_SERVICES.map((s) => s.name)), word];
+  if (VMM_MACROS.test(line)) return [matching(word, VMM_SERVICES.map((s) => s.name)), word];
+  if (VXD_MACROS.test(line)) return [matching(word, ALL_SERVICES.map((s) => s.name)), word];
   return [matching(word, [...session.symbolNames(), ...generalWords()]), word];
 }

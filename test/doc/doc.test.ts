@@ -8,7 +8,7 @@ import { DOC_KINDS, findDoc } from "../../src/doc/entries.js";
 import { doc } from "../../src/doc/index.js";
 import { registerLintRuleDocs } from "../../src/doc/lint-rules.js";
 import { RULES } from "../../src/lint/registry.js";
-import { MESSAGES, PEF_FLAGS, VMM_SERVICES, serviceByName } from "../../src/vmm/tables/index.js";
+import { ALL_SERVICES, MESSAGES, PEF_FLAGS, serviceByName } from "../../src/vmm/tables/index.js";
 
 const plain = makeChalk(false);
 const root = join(import.meta.dirname, "..", "..");
@@ -39,6 +39,12 @@ describe("the reference", () => {
     expect(text).toContain(`service id 000${s.id.toString(16).toUpperCase()}h`);
   });
 
+  it("shows the services of the other devices' tables, called with VxDcall", () => {
+    const text = doc({ name: "VPICD_Virtualize_IRQ" }, plain).text;
+    expect(text).toMatch(/^VPICD_Virtualize_IRQ — VPICD service 001h \(service id 00030001h\)/);
+    expect(text).toMatch(/Call +VxDcall VPICD_Virtualize_IRQ/);
+  });
+
   it("shows who may send a message, whether it may fail and its order", () => {
     const text = doc({ name: "create_vm" }, plain).text;
     expect(text).toMatch(/^Create_VM — System_Control message 07h/);
@@ -63,7 +69,7 @@ describe("the reference", () => {
   });
 
   it("lists each kind, one entry a line", () => {
-    expect(doc({ list: "services" }, plain).text.split("\n")).toHaveLength(VMM_SERVICES.length);
+    expect(doc({ list: "services" }, plain).text.split("\n")).toHaveLength(ALL_SERVICES.length);
     expect(doc({ list: "messages" }, plain).text.split("\n")).toHaveLength(MESSAGES.length);
     expect(doc({ list: "pef" }, plain).text.split("\n")).toHaveLength(PEF_FLAGS.length);
     expect(doc({ list: "device" }, plain).ok).toBe(true);

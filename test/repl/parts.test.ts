@@ -69,6 +69,11 @@ describe("completion", () => {
     expect(complete(s, "inc [MyC")[0]).toEqual(["MyCounter"]);
   });
 
+  it("offers every device's services after VxDcall", () => {
+    expect(complete(s, "VxDcall VPICD_Virtuali")[0]).toEqual(["VPICD_Virtualize_IRQ"]);
+    expect(complete(s, "VMMcall VPICD_Virt")[0]).toEqual([]);
+  });
+
   it("offers services only after VMMcall, in the case typed so far", () => {
     const [hits] = complete(s, "VMMcall get_cur");
     expect(hits).toContain("get_cur_VM_Handle");
