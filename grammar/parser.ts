@@ -282,12 +282,58 @@ function isNamedDirectiveWord(t: IToken): boolean {
   return (t.tokenType.CATEGORIES ?? []).includes(T.DataKeyword);
 }
 
+/** Bound on nestingDepth: some 10 % of what the parsers' recursion takes before JavaScript's stack
+ *  runs out (about 250 levels of parentheses), leaving room for nested macros and includes. */
+export const MAX_NESTING = 640;
+
+const OPENERS = new Set([T.LParen.tokenTypeIdx, T.LBracket.tokenTypeIdx]);
+const CLOSERS = new Set([T.RParen.tokenTypeIdx, T.RBracket.tokenTypeIdx]);
+const PREFIXES = new Set([T.Plus.tokenTypeIdx, T.Minus.tokenTypeIdx, T.KwNot.tokenTypeIdx, T.KwPtr.tokenTypeIdx]);
+const OPERANDS = new Set([T.NumberLit.tokenTypeIdx, T.StringLit.tokenTypeIdx, T.Identifier.tokenTypeIdx, T.AngleText.tokenTypeIdx, T.DotName.tokenTypeIdx]);
+
+/**
+ * How deep a line makes the parsers recurse, roughly: 10 for each open parenthesis or bracket, 1
+ * for each prefix operator still waiting for its operand. A line deeper than MAX_NESTING is not
+ * given to a parser (JavaScript's stack overflowing inside Chevrotain leaves it in a bad state).
+ */
+export function nestingDepth(tokens: readonly IToken[]): number {
+  const pending: number[] = [0];
+  let sum = 0;
+  let max = 0;
+  for (const t of tokens) {
+    const k = t.tokenType.tokenTypeIdx!;
+    const cats = t.tokenType.CATEGORIES ?? [];
+    if (OPENERS.has(k)) {
+      pending.push(0);
+      sum += 10;
+    } else if (CLOSERS.has(k)) {
+      if (pending.length > 1) sum -= 10 + pending.pop()!;
+      sum -= pending[pending.length - 1]!;
+      pending[pending.length - 1] = 0;
+    } else if (PREFIXES.has(k) || cats.includes(T.TypeOperator)) {
+      pending[pending.length - 1]!++;
+      sum++;
+    } else if (OPERANDS.has(k) || cats.includes(T.DataKeyword)) {
+      sum -= pending[pending.length - 1]!;
+      pending[pending.length - 1] = 0;
+    }
+    if (sum > max) max = sum;
+  }
+  return max;
+}
+
 let shared: LineParser | undefined;
 
 /** The one parser instance (building one runs Chevrotain's grammar analysis, so it is reused). */
 export function lineParser(): LineParser {
   shared ??= new LineParser();
   return shared;
+}
+
+/** Drops the shared instance: after JavaScript's stack overflowed inside a parse, Chevrotain's
+ *  rule stack may be left half unwound, and the next parse must start from a fresh parser. */
+export function discardLineParser(): void {
+  shared = undefined;
 }
 
 export type { CstNode };

@@ -2,7 +2,7 @@
 // Includes, conditional assembly, equates, macros, STRUC and segments are handled here, in
 // source order, so that every later stage sees one flat program.
 import type { IToken } from "chevrotain";
-import { lineParser } from "../../grammar/parser.js";
+import { lineParser, MAX_NESTING, nestingDepth } from "../../grammar/parser.js";
 import { Colon, DoubleColon, Identifier, KwEqu, KwMacro, KwTextequ } from "../../grammar/tokens.js";
 import { Layout, Op, type SourceSpan } from "../ir/types.js";
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -11,7 +11,7 @@ import { AstBuilder } from "./cst-to-ast.js";
 import { parseLine } from "./parse-line.js";
 import { ConditionalStack } from "./conditionals.js";
 import { DataLayout } from "./data.js";
-import { Evaluator, FrontError, fail, type EvalContext, type Value } from "./evaluate.js";
+import { Evaluator, FrontError, fail, isStackOverflow, tooDeep, type EvalContext, type Value } from "./evaluate.js";
 import { resolveInclude, type FileSystem, nodeFileSystem } from "./files.js";
 import { splitLines, type SourceLine } from "./lines.js";
 import { parseMacroParams, splitArguments, stripAngles, substitute, takeLocals, type MacroDef } from "./macros.js";
@@ -253,6 +253,7 @@ export class Assembler {
         this.conditionals.handle(head, this.restAfter(line, toks[0]!), this.lineSpan(file, line, toks[0]!), (e) => this.conditionValue(e, file, line), (n) => this.isDefined(n));
       } catch (e) {
         if (e instanceof FrontError) this.report(e.diagnostic);
+        else if (isStackOverflow(e)) this.report(tooDeep(fullSpan));
         else throw e;
       }
       return;
@@ -278,6 +279,7 @@ export class Assembler {
       this.assembleParsed(file, line);
     } catch (e) {
       if (e instanceof FrontError) this.report(e.diagnostic.span ? e.diagnostic : { ...e.diagnostic, span: fullSpan });
+      else if (isStackOverflow(e)) this.report(tooDeep(fullSpan));
       else throw e;
     }
   }
@@ -289,6 +291,7 @@ export class Assembler {
   }
 
   private assembleParsed(file: string, line: SourceLine): void {
+    if (nestingDepth(line.tokens) > MAX_NESTING) fail(tooDeep(this.lineSpan(file, line, line.tokens[0]!)));
     const fast = parseLine(line.tokens, file);
     if (fast) {
       if (fast.label) this.defineLabel(fast.label.name, fast.label.span);
@@ -562,7 +565,7 @@ export class Assembler {
     if (text.trim() === "") return null;
     const split = splitLines("?? " + text, span.file);
     const line = split.lines[0];
-    if (split.diagnostics.length > 0 || !line || split.lines.length !== 1) return null;
+    if (split.diagnostics.length > 0 || !line || split.lines.length !== 1 || nestingDepth(line.tokens) > MAX_NESTING) return null;
     let built = parseLine(line.tokens, span.file);
     if (!built) {
       const parser = lineParser();

@@ -1,6 +1,7 @@
 // Expression evaluation. An operand evaluates to a Value: a constant, maybe registers (inside
 // brackets), maybe a memory reference, maybe a size. Constant contexts (EQU, IF, DUP) insist
 // that nothing but the constant is present.
+import { discardLineParser } from "../../grammar/parser.js";
 import type { SourceSpan } from "../ir/types.js";
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Expr } from "./ast.js";
@@ -15,6 +16,19 @@ export class FrontError extends Error {
 
 export function fail(d: Diagnostic): never {
   throw new FrontError(d);
+}
+
+/** JavaScript's own stack ran out: an expression (or a line) nests deeper than the recursive
+ *  parser and evaluator can follow. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/** The diagnostic for a line or expression that overflowed the stack. The shared parser is
+ *  dropped too, as the overflow may have left it in the middle of a rule. */
+export function tooDeep(span: SourceSpan | null): Diagnostic {
+  discardLineParser();
+  return diag("bad-expression", span, "this expression nests too deeply to assemble", { help: "split it up, e.g. name parts of it with EQU" });
 }
 
 export interface Value {

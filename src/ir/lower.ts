@@ -2,7 +2,7 @@
 // into the image; DDBs filled in. Every label is known by now.
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Expr } from "../front/ast.js";
-import { Evaluator, FrontError, fail, type Value } from "../front/evaluate.js";
+import { Evaluator, FrontError, fail, isStackOverflow, tooDeep, type Value } from "../front/evaluate.js";
 import type { InstrItem } from "../front/program.js";
 import type { Assembler } from "../front/assembler.js";
 import { mnemonicSpec, type MnemonicSpec } from "./mnemonics.js";
@@ -32,12 +32,16 @@ export interface LowerResult {
 
 export function lowerProgram(asm: Assembler): LowerResult {
   const diagnostics: Diagnostic[] = [];
-  const guard = <T>(f: () => T, fallback: T): T => {
+  const guard = <T>(f: () => T, fallback: T, span: SourceSpan): T => {
     try {
       return f();
     } catch (e) {
       if (e instanceof FrontError) {
         diagnostics.push(e.diagnostic);
+        return fallback;
+      }
+      if (isStackOverflow(e)) {
+        diagnostics.push(tooDeep(span));
         return fallback;
       }
       throw e;
@@ -46,18 +50,18 @@ export function lowerProgram(asm: Assembler): LowerResult {
   const parse = (span: SourceSpan) => (text: string): Expr | null => asm.parseExpression(text, span);
 
   for (const item of asm.dataItems) {
-    guard(() => asm.data.write(item.address, item.elementSize, item.operands, item.struc, evaluatorFor(asm, item.unit, item.anonBefore), parse(item.span)), undefined);
+    guard(() => asm.data.write(item.address, item.elementSize, item.operands, item.struc, evaluatorFor(asm, item.unit, item.anonBefore), parse(item.span)), undefined, item.span);
   }
   const devices: DeviceDecl[] = [];
   for (const d of asm.devices) {
-    const decl = guard(() => lowerDevice(asm, d, evaluatorFor(asm, d.unit, d.unit.anonymous.length)), null);
+    const decl = guard(() => lowerDevice(asm, d, evaluatorFor(asm, d.unit, d.unit.anonymous.length)), null, d.span);
     if (decl) devices.push(decl);
   }
   const instrs: Instr[] = [];
   const spans: SourceSpan[] = [];
   for (const item of asm.instrs) {
     const found = diagnostics.length;
-    const instr = guard(() => lowerInstr(asm, item), null);
+    const instr = guard(() => lowerInstr(asm, item), null, item.span);
     // An instruction from a macro expansion: say which, as the front end's diagnostics do.
     if (item.origin.length > 0) for (let i = found; i < diagnostics.length; i++) diagnostics[i] = { ...diagnostics[i]!, notes: [...(diagnostics[i]!.notes ?? []), ...item.origin] };
     instrs.push(instr ?? trap(item.mnemonic, "this instruction did not assemble"));

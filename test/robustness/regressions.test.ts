@@ -76,4 +76,17 @@ describe("regressions", () => {
     expect(errorsIn("a db 40000000 dup (?)\nb db 40000000 dup (?)\n")).toEqual(["2:1 bad-expression"]);
     expect(errorsIn("\tdb 1\n\tALIGN 80000000h\n")).toEqual(["2:2 bad-expression"]);
   });
+
+  it("an expression nested too deeply for the stack is an error, not a RangeError", () => {
+    const parens = "(".repeat(5000) + "1" + ")".repeat(5000);
+    expect(errorsIn(`\tmov eax, ${parens}\n`)).toEqual(["1:2 bad-expression"]);
+    expect(errorsIn(`\tmov eax, ${"NOT ".repeat(20000)}1\n`)).toEqual(["1:2 bad-expression"]);
+    expect(errorsIn(`\tmov eax, ${"- ".repeat(20000)}1\n`)).toEqual(["1:2 bad-expression"]);
+    const sum = Array(50000).fill("1").join("+");
+    expect(errorsIn(`\tmov eax, ${sum}\n`)).toEqual(["1:2 bad-expression"]); // in lowering
+    expect(errorsIn(`\tdd ${sum}\n`)).toEqual(["1:2 bad-expression"]); // in the data image
+    expect(errorsIn(`X EQU ${parens}\n\tmov eax, X\n`)).toEqual(["2:2 bad-expression"]); // a text equate, then
+    expect(errorsIn(`IF ${parens}\n`)).toEqual(["1:1 bad-expression"]);
+    expect(errorsIn(`M MACRO\n\tmov eax, ${parens}\nENDM\n\tnop\n\tM\n`)).toEqual(["5:2 bad-expression"]);
+  });
 });
