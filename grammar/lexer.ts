@@ -11,6 +11,8 @@ export function lex(source: string): LexResult {
   return result;
 }
 
+const LONGEST_KEYWORD = Math.max(...[...KEYWORDS.keys()].map((k) => k.length));
+
 /** Gives reserved words their keyword type, except a statement's first word (after an optional
  *  `label:`), which MASM reads as a mnemonic, directive or macro name. */
 export function retypeKeywords(tokens: IToken[]): void {
@@ -31,7 +33,7 @@ export function retypeKeywords(tokens: IToken[]): void {
       i++;
       continue;
     }
-    if (!head) {
+    if (!head && t.image.length <= LONGEST_KEYWORD) {
       const k = KEYWORDS.get(t.image.toUpperCase());
       if (k !== undefined) {
         t.tokenType = k;

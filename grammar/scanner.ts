@@ -23,17 +23,7 @@ export interface ScanResult {
 
 const BLOCK_OPENERS = new Set(["REPT", "IRP", "IRPC", "REPEAT", "FOR", "FORC", "WHILE"]);
 
-const RE = {
-  space: /[ \t\f\v]+/y,
-  comment: /;[^\r\n]*/y,
-  string: /'(?:[^'\r\n]|'')*'|"(?:[^"\r\n]|"")*"/y,
-  unterminated: /['"][^\r\n]*/y,
-  angle: /<(?:[^<>\r\n]|<[^<>\r\n]*>)*>/y,
-  number: /[0-9][0-9A-Za-z_]*/y,
-  percentOut: /%out\b[^\r\n]*/iy,
-  dotName: /\.(?:[A-Za-z_@$?][\w@$?]*|[0-9][0-9A-Za-z]*)/y,
-  ident: /[A-Za-z_@$?][\w@$?]*/y,
-};
+
 
 const PUNCT: Record<string, TokenType> = {
   ",": T.Comma,
@@ -56,116 +46,238 @@ function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 64 || c === 36 || c === 63;
 }
 
-export function scan(source: string): ScanResult {
-  const eof = source.indexOf("\x1a");
-  const text = eof >= 0 ? source.slice(0, eof) : source;
-  const tokens: IToken[] = [];
-  const comments: IToken[] = [];
-  const errors: ScanError[] = [];
-  let pos = 0;
-  let line = 1;
-  let lineStart = 0;
-  let lineFirstToken = 0;
+/** [\w@$?] */
+function isIdentChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 64 || c === 36 || c === 63;
+}
 
-  const make = (type: TokenType, start: number, end: number, endLine = line, endLineStart = lineStart): IToken => ({
-    image: text.slice(start, end),
-    startOffset: start,
-    endOffset: end - 1,
-    startLine: line,
-    startColumn: start - lineStart + 1,
-    endLine,
-    endColumn: end - 1 - endLineStart + 1,
-    tokenType: type,
-    tokenTypeIdx: type.tokenTypeIdx!,
-  });
+/** [0-9A-Za-z_] */
+function isNumberChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+}
 
-  const match = (re: RegExp): number => {
-    re.lastIndex = pos;
-    return re.test(text) ? re.lastIndex : -1;
-  };
+/** [ \t\f\v] */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 12 || c === 11;
+}
 
-  while (pos < text.length) {
-    const c = text.charCodeAt(pos);
-    // A line break ends the statement; after a MACRO/REPT/IRP header the body follows raw.
-    if (c === 10 || c === 13) {
-      const end = c === 13 && text.charCodeAt(pos + 1) === 10 ? pos + 2 : pos + 1;
-      tokens.push(make(T.NewLine, pos, end));
-      const header = isBlockHeader(tokens, lineFirstToken, tokens.length - 1);
-      pos = end;
-      line++;
-      lineStart = pos;
-      lineFirstToken = tokens.length;
-      if (header) {
-        const bodyEnd = blockBodyEnd(text, pos);
-        if (bodyEnd > pos) {
-          const startLine = line;
-          const startLineStart = lineStart;
-          const body = text.slice(pos, bodyEnd);
-          let nl = 0;
-          let last = -1;
-          for (let i = 0; i < body.length; i++) {
-            const ch = body.charCodeAt(i);
-            if (ch === 10 || (ch === 13 && body.charCodeAt(i + 1) !== 10)) {
-              nl++;
-              last = i;
-            }
-          }
-          const endLine = startLine + nl - (last === body.length - 1 ? 1 : 0);
-          const tok = make(T.BlockBody, pos, bodyEnd, endLine, startLineStart);
-          tokens.push(tok);
-          line += nl;
-          pos = bodyEnd;
-          lineStart = last >= 0 ? startLineStart + last + 1 : lineStart;
-          lineFirstToken = tokens.length;
-        }
-      }
-      continue;
-    }
-    let end: number;
-    if ((end = match(RE.space)) > 0) {
-      pos = end;
-      continue;
-    }
-    if (c === 59 /* ; */) {
-      end = match(RE.comment);
-      comments.push(make(T.Comment, pos, end));
-      pos = end;
-      continue;
-    }
-    let type: TokenType | undefined;
-    if (c === 39 || c === 34) {
-      end = match(RE.string);
-      type = T.StringLit;
-      if (end < 0) {
-        end = match(RE.unterminated);
-        type = T.UnterminatedString;
-      }
-    } else if (c === 60 /* < */ && (end = match(RE.angle)) > 0) type = T.AngleText;
-    else if (c >= 48 && c <= 57) {
-      end = match(RE.number);
-      type = T.NumberLit;
-    } else if (isIdentStart(c)) {
-      end = match(RE.ident);
-      type = T.Identifier;
-    } else if (c === 46 /* . */ && (end = match(RE.dotName)) > 0) type = T.DotName;
-    else if (c === 37 /* % */ && (end = match(RE.percentOut)) > 0) type = T.PercentOut;
-    else if (c === 58 /* : */) {
-      const dbl = text.charCodeAt(pos + 1) === 58;
-      end = pos + (dbl ? 2 : 1);
-      type = dbl ? T.DoubleColon : T.Colon;
-    } else {
-      type = PUNCT[text[pos]!];
-      end = pos + 1;
-    }
-    if (!type) {
-      errors.push({ offset: pos, line, column: pos - lineStart + 1, length: 1, message: `unexpected character ${JSON.stringify(text[pos])}` });
-      pos++;
-      continue;
-    }
-    tokens.push(make(type, pos, end));
-    pos = end;
+/** Offset of the next CR or LF from `i` (or the end). */
+function lineEnd(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+    i++;
   }
-  return { tokens, comments, errors, text };
+  return n;
+}
+
+/** End of a quoted string starting at `start` (a doubled quote stands for one), or -1 if the line ends
+ *  first. As the regular expression /'(?:[^'\r\n]|'')*'/ does, a doubled quote with no close after it
+ *  may still end the string at its first half (`'it''s''` is `'it''s'` then `'`). */
+function stringEnd(text: string, start: number, quote: number): number {
+  const n = text.length;
+  let fallback = -1;
+  for (let i = start + 1; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === quote) {
+      if (text.charCodeAt(i + 1) === quote) {
+        fallback = i + 1;
+        i++;
+        continue;
+      }
+      return i + 1;
+    }
+    if (c === 10 || c === 13) return fallback;
+  }
+  return fallback;
+}
+
+/** End of `<text>` (one level of nested brackets), or -1. */
+function angleEnd(text: string, start: number): number {
+  const n = text.length;
+  for (let i = start + 1; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 62 /* > */) return i + 1;
+    if (c === 10 || c === 13) return -1;
+    if (c === 60 /* < */) {
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === 60 || d === 62 || d === 10 || d === 13) break;
+        j++;
+      }
+      if (text.charCodeAt(j) !== 62) return -1;
+      i = j;
+    }
+  }
+  return -1;
+}
+
+/** End of `.name` or `.123abc`, or -1. */
+function dotNameEnd(text: string, start: number): number {
+  const n = text.length;
+  const c = text.charCodeAt(start + 1);
+  let i = start + 2;
+  if (isIdentStart(c)) while (i < n && isIdentChar(text.charCodeAt(i))) i++;
+  else if (c >= 48 && c <= 57) while (i < n && isNumberChar(text.charCodeAt(i)) && text.charCodeAt(i) !== 95) i++;
+  else return -1;
+  return i;
+}
+
+export function scan(source: string): ScanResult {
+  const scanner = new Scanner(source);
+  const tokens: IToken[] = [];
+  for (let t = scanner.next(); t !== null; t = scanner.next()) tokens.push(t);
+  return { tokens, comments: scanner.comments, errors: scanner.errors, text: scanner.text };
+}
+
+/**
+ * The scanner as a stream: `next()` gives one token at a time (NewLine and BlockBody included),
+ * so that a caller can assemble each line as soon as it is read and its tokens die young.
+ * Comments and errors collect in `comments` and `errors` as they are met.
+ */
+export class Scanner {
+  readonly text: string;
+  readonly comments: IToken[] = [];
+  readonly errors: ScanError[] = [];
+  private pos = 0;
+  private line = 1;
+  private lineStart = 0;
+  /** The tokens of the line being scanned (for recognising a MACRO/REPT header at its end). */
+  private lineTokens: IToken[] = [];
+  private pendingBody: IToken | null = null;
+
+  constructor(source: string) {
+    const eof = source.indexOf("\x1a");
+    this.text = eof >= 0 ? source.slice(0, eof) : source;
+  }
+
+  private make(type: TokenType, start: number, end: number, endLine = this.line, endLineStart = this.lineStart): IToken {
+    return {
+      image: this.text.slice(start, end),
+      startOffset: start,
+      endOffset: end - 1,
+      startLine: this.line,
+      startColumn: start - this.lineStart + 1,
+      endLine,
+      endColumn: end - 1 - endLineStart + 1,
+      tokenType: type,
+      tokenTypeIdx: type.tokenTypeIdx!,
+    };
+  }
+
+  /** The BlockBody that follows the line break just returned, taken out of the stream (or null). */
+  takePendingBody(): IToken | null {
+    const body = this.pendingBody;
+    this.pendingBody = null;
+    return body;
+  }
+
+  /** The next token, or null at the end of the text. */
+  next(): IToken | null {
+    if (this.pendingBody) {
+      const body = this.pendingBody;
+      this.pendingBody = null;
+      return body;
+    }
+    const text = this.text;
+    const n = text.length;
+    while (this.pos < n) {
+      const pos = this.pos;
+      const c = text.charCodeAt(pos);
+      // A line break ends the statement; after a MACRO/REPT/IRP header the body follows raw.
+      if (c === 10 || c === 13) {
+        const end = c === 13 && text.charCodeAt(pos + 1) === 10 ? pos + 2 : pos + 1;
+        const newline = this.make(T.NewLine, pos, end);
+        const header = isBlockHeader(this.lineTokens, 0, this.lineTokens.length);
+        this.lineTokens = [];
+        this.pos = end;
+        this.line++;
+        this.lineStart = end;
+        if (header) {
+          const bodyEnd = blockBodyEnd(text, end);
+          if (bodyEnd > end) {
+            const startLine = this.line;
+            const startLineStart = this.lineStart;
+            let nl = 0;
+            let last = -1;
+            for (let i = end; i < bodyEnd; i++) {
+              const ch = text.charCodeAt(i);
+              if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) {
+                nl++;
+                last = i - end;
+              }
+            }
+            const endLine = startLine + nl - (last === bodyEnd - end - 1 ? 1 : 0);
+            this.pendingBody = this.make(T.BlockBody, end, bodyEnd, endLine, startLineStart);
+            this.line += nl;
+            this.pos = bodyEnd;
+            this.lineStart = last >= 0 ? startLineStart + last + 1 : this.lineStart;
+          }
+        }
+        return newline;
+      }
+      let end: number;
+      // Character loops rather than regular expressions: the scanner is on every line's path.
+      if (c === 32 || c === 9 || c === 12 || c === 11) {
+        let p = pos + 1;
+        while (p < n && isSpace(text.charCodeAt(p))) p++;
+        this.pos = p;
+        continue;
+      }
+      if (c === 59 /* ; */) {
+        end = lineEnd(text, pos + 1);
+        this.comments.push(this.make(T.Comment, pos, end));
+        this.pos = end;
+        continue;
+      }
+      let type: TokenType | undefined;
+      if (c === 39 || c === 34) {
+        end = stringEnd(text, pos, c);
+        type = T.StringLit;
+        if (end < 0) {
+          end = lineEnd(text, pos + 1);
+          type = T.UnterminatedString;
+        }
+      } else if (c === 60 /* < */ && (end = angleEnd(text, pos)) > 0) type = T.AngleText;
+      else if (c >= 48 && c <= 57) {
+        end = pos + 1;
+        while (end < n && isNumberChar(text.charCodeAt(end))) end++;
+        type = T.NumberLit;
+      } else if (isIdentStart(c)) {
+        end = pos + 1;
+        while (end < n && isIdentChar(text.charCodeAt(end))) end++;
+        type = T.Identifier;
+      } else if (c === 46 /* . */ && (end = dotNameEnd(text, pos)) > 0) type = T.DotName;
+      else if (c === 37 /* % */ && (end = percentOutEnd(text, pos)) > 0) type = T.PercentOut;
+      else if (c === 58 /* : */) {
+        const dbl = text.charCodeAt(pos + 1) === 58;
+        end = pos + (dbl ? 2 : 1);
+        type = dbl ? T.DoubleColon : T.Colon;
+      } else {
+        type = PUNCT[text[pos]!];
+        end = pos + 1;
+      }
+      if (!type) {
+        this.errors.push({ offset: pos, line: this.line, column: pos - this.lineStart + 1, length: 1, message: `unexpected character ${JSON.stringify(text[pos])}` });
+        this.pos = pos + 1;
+        continue;
+      }
+      const tok = this.make(type, pos, end);
+      this.lineTokens.push(tok);
+      this.pos = end;
+      return tok;
+    }
+    return null;
+  }
+}
+
+const PERCENT_OUT = /%out\b[^\r\n]*/iy;
+
+function percentOutEnd(text: string, pos: number): number {
+  PERCENT_OUT.lastIndex = pos;
+  return PERCENT_OUT.test(text) ? PERCENT_OUT.lastIndex : -1;
 }
 
 /** Is the line tokens[from..to) a `Name MACRO …` or `REPT/IRP/IRPC …` header? */

@@ -13,7 +13,7 @@ import { ConditionalStack } from "./conditionals.js";
 import { DataLayout } from "./data.js";
 import { Evaluator, FrontError, fail, isStackOverflow, tooDeep, type EvalContext, type Value } from "./evaluate.js";
 import { resolveInclude, type FileSystem, nodeFileSystem } from "./files.js";
-import { splitLines, type SourceLine } from "./lines.js";
+import { splitLines, streamLines, type SourceLine } from "./lines.js";
 import { parseMacroParams, splitArguments, stripAngles, substitute, takeLocals, type MacroDef } from "./macros.js";
 import type { CommentToken, DataItem, DeviceRecord, DispatchRecord, FrontResult, InstrItem, ProcRecord, Synthetic, Unit } from "./program.js";
 import { SymbolTable, type StrucInfo, type StrucField, type Sym } from "./symbols.js";
@@ -150,13 +150,19 @@ export class Assembler {
   /** Assembles source text of `file` (a file, or a macro expansion when `origin` is set). */
   assembleText(file: string, text: string): void {
     if (!this.sources.has(file)) this.sources.set(file, text);
-    const split = splitLines(text, file);
-    if (!this.comments.has(file)) this.comments.set(file, split.comments);
-    for (const d of split.diagnostics) this.report(this.originate(d));
-    for (const line of split.lines) {
-      if (this.ended) return;
+    // Line by line as the scanner reads them (see lines.ts): each line's tokens die young.
+    const stream = streamLines(text, file);
+    if (!this.comments.has(file)) this.comments.set(file, stream.comments);
+    let reported = 0;
+    const report = (): void => {
+      for (; reported < stream.diagnostics.length; reported++) this.report(this.originate(stream.diagnostics[reported]!));
+    };
+    for (let line = stream.next(); line && !this.ended; line = stream.next()) {
+      report();
       this.assembleLine(file, line);
     }
+    stream.drain();
+    report();
   }
 
   /** Text all expansions of this assembly have produced (bounded by EXPANSION_CHARS and _LINES). */
@@ -504,6 +510,7 @@ export class Assembler {
   }
 
   private hasTextEquate(toks: IToken[]): boolean {
+    if (this.unit.symbols.textCount === 0) return false;
     for (const t of toks) {
       if (t.tokenType === Identifier || t.tokenType.name.startsWith("Kw")) {
         const s = this.unit.symbols.get(t.image);
@@ -643,7 +650,10 @@ export class Assembler {
 
   currentSegmentClass(): string {
     const top = this.segments[this.segments.length - 1];
-    return top ? segmentClass(top.name) : "";
+    if (!top) return "";
+    let c = SEGMENT_CLASSES.get(top.name);
+    if (c === undefined) SEGMENT_CLASSES.set(top.name, (c = segmentClass(top.name)));
+    return c;
   }
 
   private segmentIsCode(): boolean {
@@ -901,6 +911,8 @@ export function isDataWord(w: string): boolean {
 export function dataWordSize(w: string): number {
   return DATA_WORD_SIZES[w.toUpperCase()] ?? 0;
 }
+
+const SEGMENT_CLASSES = new Map<string, string>();
 
 /** The class of a VxD segment by its macro or segment name: LOCKED, PAGEABLE, INIT, … */
 export function segmentClass(name: string): string {

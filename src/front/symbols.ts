@@ -46,12 +46,20 @@ export class SymbolTable {
     return this.map.has(name.toUpperCase());
   }
 
+  /** How many text equates the table holds (lines need substituting only when there are any). */
+  textCount = 0;
+
   set(sym: Sym): void {
-    this.map.set(sym.name.toUpperCase(), sym);
+    const key = sym.name.toUpperCase();
+    if (this.map.get(key)?.kind === "text") this.textCount--;
+    if (sym.kind === "text") this.textCount++;
+    this.map.set(key, sym);
   }
 
   delete(name: string): void {
-    this.map.delete(name.toUpperCase());
+    const key = name.toUpperCase();
+    if (this.map.get(key)?.kind === "text") this.textCount--;
+    this.map.delete(key);
   }
 
   values(): IterableIterator<Sym> {

@@ -32,6 +32,9 @@ import {
   REGS,
   SEGS,
   State,
+  handle,
+  load,
+  savedFlags,
   sym,
   TOP,
   type AbsVal,
@@ -494,7 +497,7 @@ class Analyzer {
         return NEXT;
       }
       case Op.PUSHFD:
-        this.push(s, { k: K_FLAGS, cf: s.cf, pending: s.pending }, 4);
+        this.push(s, savedFlags(s.cf, s.pending), 4);
         s.pending = NO_PENDING;
         return NEXT;
       case Op.POPFD: {
@@ -927,7 +930,7 @@ class Analyzer {
       s.pending = NO_PENDING;
       s.flags = null;
     }
-    if (cb && service && service.outputs.some((o) => o.reg === "ESI")) s.regs[Reg.ESI] = { k: 2, site: i };
+    if (cb && service && service.outputs.some((o) => o.reg === "ESI")) s.regs[Reg.ESI] = handle(i);
     if (isSend && eax.k === K_CONST && sendCanFail(eax.n)) {
       s.cf = CF_ANY;
       s.pending = [i];
@@ -993,7 +996,7 @@ class Analyzer {
 
   private load(m: MemOperand, s: State): AbsVal {
     const addr = this.address(m, s);
-    if (addr.k === K_CONST) return m.size === 4 ? { k: 3, addr: addr.n } : TOP;
+    if (addr.k === K_CONST) return m.size === 4 ? load(addr.n) : TOP;
     if (addr.k === K_SYM && addr.base === "SP") return (m.size === 4 ? s.slots.get(addr.off) : undefined) ?? TOP;
     return addr.k === K_OPAQUE ? OPAQUE : TOP;
   }

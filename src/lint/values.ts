@@ -26,19 +26,55 @@ export const K_TOP = 4;
 export const K_OPAQUE = 5;
 export const K_FLAGS = 6;
 
-export const TOP: AbsVal = { k: K_TOP };
-export const OPAQUE: AbsVal = { k: K_OPAQUE };
+/**
+ * Every value is built here, with all fields, in one order: the objects share one shape, so the
+ * analysis's hot reads of `k`, `n`, `base` … stay monomorphic (a union of six object shapes made
+ * them megamorphic and the analysis several times slower before the JIT caught up).
+ */
+class Val {
+  constructor(
+    readonly k: number,
+    readonly n: number,
+    readonly base: string,
+    readonly off: number,
+    readonly site: number,
+    readonly addr: number,
+    readonly cf: number,
+    readonly pending: readonly number[],
+  ) {}
+}
+
+function mk(k: number, n = 0, base = "", off = 0, site = 0, addr = 0, cf = 0, pending: readonly number[] = NO_PENDING_VALUES): AbsVal {
+  return new Val(k, n, base, off, site, addr, cf, pending) as unknown as AbsVal;
+}
+
+const NO_PENDING_VALUES: readonly number[] = [];
+
+export const TOP: AbsVal = mk(K_TOP);
+export const OPAQUE: AbsVal = mk(K_OPAQUE);
 
 const SMALL: AbsVal[] = [];
-for (let i = 0; i < 64; i++) SMALL.push({ k: K_CONST, n: i });
+for (let i = 0; i < 64; i++) SMALL.push(mk(K_CONST, i));
 
 export function cnst(n: number): AbsVal {
   const u = n >>> 0;
-  return u < 64 ? SMALL[u]! : { k: K_CONST, n: u };
+  return u < 64 ? SMALL[u]! : mk(K_CONST, u);
 }
 
 export function sym(base: string, off = 0): AbsVal {
-  return { k: K_SYM, base, off: off | 0 };
+  return mk(K_SYM, 0, base, off | 0);
+}
+
+export function handle(site: number): AbsVal {
+  return mk(K_HANDLE, 0, "", 0, site);
+}
+
+export function load(addr: number): AbsVal {
+  return mk(K_LOAD, 0, "", 0, 0, addr);
+}
+
+export function savedFlags(cf: number, pending: readonly number[]): AbsVal {
+  return mk(K_FLAGS, 0, "", 0, 0, 0, cf, pending);
 }
 
 export function eqVal(a: AbsVal, b: AbsVal): boolean {
@@ -63,7 +99,7 @@ export function eqVal(a: AbsVal, b: AbsVal): boolean {
 export function joinVal(a: AbsVal, b: AbsVal): AbsVal {
   if (eqVal(a, b)) return a;
   if (a.k === K_OPAQUE || b.k === K_OPAQUE) return OPAQUE;
-  if (a.k === K_FLAGS && b.k === K_FLAGS) return { k: K_FLAGS, cf: a.cf | b.cf, pending: unionPending(a.pending, b.pending) };
+  if (a.k === K_FLAGS && b.k === K_FLAGS) return savedFlags(a.cf | b.cf, unionPending(a.pending, b.pending));
   return TOP;
 }
 
