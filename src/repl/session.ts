@@ -481,7 +481,8 @@ export class ReplSession {
     return {
       registers,
       flags,
-      memory: journal ? memoryChanges(journal, this.memory.bytes) : [],
+      // Stack bytes below ESP were pushed and popped again (return addresses of calls): not live.
+      memory: journal ? memoryChanges(journal, this.memory.bytes).filter((m) => !(m.address >= this.cpu.stackLimit && m.address + m.after.length <= this.cpu.regs[Reg.ESP]! >>> 0)) : [],
       pending: { before: from?.pending ?? run.pendingBefore, after: this.inspect(() => this.vmm.events.pending().length) },
       vm: { before: from?.vm ?? run.vmBefore, after: this.vmm.currentVm.id },
     };

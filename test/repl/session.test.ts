@@ -69,6 +69,10 @@ describe("a line at a time", () => {
     const r = ok(s.submit("mov ecx, COUNT\ncall Sum"));
     expect(reg(r, "eax")?.after).toBe(32);
     expect(reg(r, "ecx")?.after).toBe(3);
+    // The return address the call pushed is below ESP again: not shown as memory written.
+    expect(r.changes?.memory).toEqual([]);
+    const pushed = ok(s.submit("push 12345678h")).changes?.memory;
+    expect(pushed?.map((m) => [m.address, m.after])).toEqual([[0xffeff8, [0x78, 0x56, 0x34, 0x12]]]);
     expect(s.symbolNames()).toEqual(expect.arrayContaining(["COUNT", "Pair", "p", "Twice", "Sum"]));
   });
 
