@@ -285,9 +285,10 @@ function isBlockHeader(tokens: IToken[], from: number, to: number): boolean {
   if (to <= from) return false;
   const first = tokens[from]!;
   if (first.tokenType !== T.Identifier) return false;
-  if (BLOCK_OPENERS.has(first.image.toUpperCase())) return true;
+  // Every opener has at most 6 letters: most heads are not looked up at all.
+  if (first.image.length <= 6 && BLOCK_OPENERS.has(first.image.toUpperCase())) return true;
   const second = tokens[from + 1];
-  return second !== undefined && from + 1 < to && second.tokenType === T.Identifier && second.image.toUpperCase() === "MACRO";
+  return second !== undefined && from + 1 < to && second.tokenType === T.Identifier && second.image.length === 5 && second.image.toUpperCase() === "MACRO";
 }
 
 /** Offset of the line holding the ENDM that closes a body starting at `start` (nesting counted),

@@ -7,6 +7,7 @@ import { assemble } from "../front/index.js";
 import { runProgram } from "../run/run-program.js";
 import { vmmIncSymbols } from "../vmm/vmm-inc.js";
 import { buildCli, main } from "./main.js";
+import { warmUpLint } from "../lint/warm-up.js";
 import { quietOnClosedPipe } from "./streams.js";
 
 function start(args: readonly string[], cli?: ReturnType<typeof buildCli>): void {
@@ -25,6 +26,7 @@ if (startupSnapshot.isBuildingSnapshot()) {
   // Exercise the whole pipeline once so that every table it builds lazily is in the image.
   const warm = assemble([{ name: "warm-up.asm", text: "include vmm.inc\nmov eax, 1\nVMMcall Get_Cur_VM_Handle\n" }]);
   runProgram(warm.program, { memorySize: 0x500000 });
+  warmUpLint();
   const cli = buildCli();
   // Started from the snapshot, argv holds no script path: [node, ...arguments].
   startupSnapshot.setDeserializeMainFunction(() => start(process.argv.slice(1), cli));

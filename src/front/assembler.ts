@@ -391,6 +391,11 @@ export class Assembler {
     const head = s.head.toUpperCase();
     const sym = this.unit.symbols.get(s.head);
     if (sym?.kind === "macro") return this.invokeMacro(sym.def, line, s, file);
+    // The common case first: an instruction (a mnemonic no macro or structure hides).
+    if (!sym && isMnemonic(head) && !isVxdMacro(head)) {
+      this.emitInstr(s.head.toLowerCase(), s.operands, s.span, "");
+      return;
+    }
     if (isVxdMacro(head)) return handleVxdMacro(this, head, s, line, file);
     if (isDataWord(head)) return this.defineData(null, s.headSpan, dataWordSize(head), s.operands, s.span, null);
     if (sym?.kind === "struc") return this.defineData(null, s.headSpan, 0, s.operands, s.span, sym.info);
@@ -429,7 +434,7 @@ export class Assembler {
       anonBefore: this.unit.anonymous.length,
       prefix,
       synthetic,
-      origin: this.origin?.chain ?? [],
+      origin: this.origin?.chain ?? NO_ORIGIN,
       proc: proc?.name ?? "",
       segment: this.currentSegmentClass(),
     });
@@ -913,6 +918,9 @@ export function dataWordSize(w: string): number {
 }
 
 const SEGMENT_CLASSES = new Map<string, string>();
+
+/** The origin of an instruction written in the source (shared: most instructions have none). */
+const NO_ORIGIN: readonly string[] = Object.freeze([]);
 
 /** The class of a VxD segment by its macro or segment name: LOCKED, PAGEABLE, INIT, … */
 export function segmentClass(name: string): string {

@@ -35,15 +35,27 @@ export type Sym =
   | { readonly kind: "extern"; readonly name: string; readonly size: number; readonly span: SourceSpan | null }
   | { readonly kind: "macro"; readonly name: string; readonly def: MacroDef; readonly span: SourceSpan | null };
 
+const UPPER = new Map<string, string>();
+
+/** A name in upper case, remembered: the same few thousand names are looked up over and over. */
+export function upper(name: string): string {
+  let u = UPPER.get(name);
+  if (u === undefined) {
+    u = name.toUpperCase();
+    if (UPPER.size < 200_000) UPPER.set(name, u);
+  }
+  return u;
+}
+
 export class SymbolTable {
   private readonly map = new Map<string, Sym>();
 
   get(name: string): Sym | undefined {
-    return this.map.get(name.toUpperCase());
+    return this.map.get(upper(name));
   }
 
   has(name: string): boolean {
-    return this.map.has(name.toUpperCase());
+    return this.map.has(upper(name));
   }
 
   /** How many text equates the table holds (lines need substituting only when there are any). */

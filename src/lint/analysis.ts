@@ -326,15 +326,68 @@ class Analyzer {
     }
     act.inProgress = true;
     try {
-      const inStates = this.fixpoint(entry, state, ctx, rootFrame, act);
-      if (observe) {
-        act.observed = true;
-        this.observe(entry, inStates, ctx, rootFrame);
+      if (this.acyclic(this.p.procOf[entry]!)) {
+        // No jump goes backwards: one pass in instruction order sees every block with its final state.
+        this.forwardPass(entry, state, ctx, rootFrame, act, observe);
+        if (observe) act.observed = true;
+      } else {
+        const inStates = this.fixpoint(entry, state, ctx, rootFrame, act);
+        if (observe) {
+          act.observed = true;
+          this.observe(entry, inStates, ctx, rootFrame);
+        }
       }
     } finally {
       act.inProgress = false;
     }
     return act.exit;
+  }
+
+  /** 1 = no jump inside the procedure goes backwards, 2 = some does (by procedure index). */
+  private readonly shape = new Uint8Array(0x10000);
+
+  private acyclic(procIndex: number): boolean {
+    if (procIndex < 0) return false;
+    const known = procIndex < this.shape.length ? this.shape[procIndex]! : 0;
+    if (known) return known === 1;
+    const proc = this.p.procs[procIndex]!;
+    let ok = true;
+    for (let i = proc.start; i < proc.end && ok; i++) {
+      const ins = this.instrs[i]!;
+      if (ins.op === Op.JMP_INDIRECT) ok = false;
+      else if (ins.target >= 0 && ins.op !== Op.CALL && ins.target <= i && this.p.procOf[ins.target] === procIndex) ok = false;
+    }
+    if (procIndex < this.shape.length) this.shape[procIndex] = ok ? 1 : 2;
+    return ok;
+  }
+
+  /** The fixpoint of code whose jumps all go forwards: each block once, in order. */
+  private forwardPass(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation, observe: boolean): void {
+    const inStates = new Map<number, State>([[entry, state]]);
+    const pending: number[] = [entry];
+    let exit: State | null = null;
+    const procIndex = this.p.procOf[entry]!;
+    const edge = (target: number, s: State): void => {
+      const old = inStates.get(target);
+      if (old) inStates.set(target, State.join(old, s));
+      else {
+        inStates.set(target, s);
+        // Keep `pending` sorted, smallest last.
+        let k = pending.length;
+        while (k > 0 && pending[k - 1]! < target) k--;
+        pending.splice(k, 0, target);
+      }
+    };
+    const leave = (s: State): void => {
+      exit = exit ? State.join(exit, s) : s;
+    };
+    while (pending.length) {
+      const start = pending.pop()!;
+      const s = inStates.get(start)!;
+      inStates.delete(start);
+      this.walk(start, s, ctx, rootFrame, procIndex, observe, edge, leave);
+    }
+    act.exit = exit;
   }
 
   private fixpoint(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation): Map<number, State> {

@@ -59,18 +59,21 @@ function callbacks(): Map<string, CallbackService> {
     if (!takesCallback(s)) continue;
     const timeOut = returnsTimeOut(s);
     const kind: CallbackKind = timeOut ? (callbackAtInterruptTime(s) ? "async-time-out" : "time-out") : takesPefFlags(s) ? "priority-event" : /_Event$/.test(s.name) ? "event" : "other";
-    callbackTable.set(s.name.toLowerCase(), { service: s, kind, cancel: kind === "other" ? null : cancelOf(s, timeOut) });
+    const entry = { service: s, kind, cancel: kind === "other" ? null : cancelOf(s, timeOut) };
+    callbackTable.set(s.name.toLowerCase(), entry);
+    callbackTable.set(s.name, entry);
   }
   return callbackTable;
 }
 
 /** The services that take a callback in ESI, by name. */
 export function callbackService(name: string): CallbackService | undefined {
-  return callbacks().get(name.toLowerCase());
+  const table = callbacks();
+  return table.get(name) ?? table.get(name.toLowerCase());
 }
 
 export function allCallbackServices(): CallbackService[] {
-  return [...callbacks().values()];
+  return [...new Set(callbacks().values())];
 }
 
 /** A Cancel service and the scheduling services whose handles it takes. */
@@ -92,9 +95,13 @@ export function pefFlag(name: string): number {
   return f.value;
 }
 
+const noReturn = new Map<ServiceInfo, boolean>();
+
 /** A service that never returns to its caller (the table's summary says so). */
 export function neverReturns(s: ServiceInfo): boolean {
-  return /never returns/i.test(s.summary);
+  let r = noReturn.get(s);
+  if (r === undefined) noReturn.set(s, (r = /never returns/i.test(s.summary)));
+  return r;
 }
 
 export const SYSTEM_CONTROL = serviceByName("System_Control")!;

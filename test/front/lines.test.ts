@@ -49,7 +49,7 @@ function reference(source: string) {
     if (t.tokenType === BlockBody) {
       flush();
       if (lastDropped) skipEndm = true;
-      else if (last) last.body = t;
+      else if (last) (last as { body: IToken | null }).body = t;
       continue;
     }
     if (badLines.has(t.startLine ?? 1)) {
