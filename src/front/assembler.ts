@@ -603,20 +603,13 @@ export class Assembler {
   }
 
   evalContext(unit: Unit, anonBefore: number, final: boolean): EvalContext {
-    return {
-      lookup: (n) => unit.symbols.get(n),
-      here: () => (this.segmentIsCode() ? Layout.CODE_BASE + this.instrs.length : this.data.here()),
-      anonymous: (forward) => (forward ? unit.anonymous[anonBefore] : unit.anonymous[anonBefore - 1]),
-      codeAddress: (i) => Layout.CODE_BASE + i,
-      undefinedName: (name, span): Value => {
-        const hint = suggest(name, unit.symbols.names());
-        fail(
-          diag("undefined-symbol", span, `\`${name}\` is not defined`, {
-            help: hint ? `did you mean \`${hint}\`?` : `define it, e.g. \`${name} equ 0\` for a number or \`${name} dd ?\` for a variable${final ? "" : ""}`,
-          }),
-        );
-      },
-    };
+    // A class rather than an object of arrow functions: one is made per operand evaluated.
+    return new UnitContext(this, unit, anonBefore, final);
+  }
+
+  /** `$` for the evaluator: the current code or data location. */
+  here(): number {
+    return this.segmentIsCode() ? Layout.CODE_BASE + this.instrs.length : this.data.here();
   }
 
   // ---------------------------------------------------------------- procedures and segments
@@ -915,6 +908,41 @@ export function isDataWord(w: string): boolean {
 
 export function dataWordSize(w: string): number {
   return DATA_WORD_SIZES[w.toUpperCase()] ?? 0;
+}
+
+/** What the evaluator asks about one file's names at one place in it. */
+class UnitContext implements EvalContext {
+  constructor(
+    private readonly asm: Assembler,
+    private readonly unit: Unit,
+    private readonly anonBefore: number,
+    private readonly final: boolean,
+  ) {}
+
+  lookup(n: string): Sym | undefined {
+    return this.unit.symbols.get(n);
+  }
+
+  here(): number {
+    return this.asm.here();
+  }
+
+  anonymous(forward: boolean): number | undefined {
+    return forward ? this.unit.anonymous[this.anonBefore] : this.unit.anonymous[this.anonBefore - 1];
+  }
+
+  codeAddress(i: number): number {
+    return Layout.CODE_BASE + i;
+  }
+
+  undefinedName(name: string, span: SourceSpan): Value {
+    const hint = suggest(name, this.unit.symbols.names());
+    fail(
+      diag("undefined-symbol", span, `\`${name}\` is not defined`, {
+        help: hint ? `did you mean \`${hint}\`?` : `define it, e.g. \`${name} equ 0\` for a number or \`${name} dd ?\` for a variable${this.final ? "" : ""}`,
+      }),
+    );
+  }
 }
 
 const SEGMENT_CLASSES = new Map<string, string>();

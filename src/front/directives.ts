@@ -23,7 +23,12 @@ function outText(text: string): string {
   return text === "" ? "(an empty line)" : text;
 }
 
+/** Every head handled below by name (the switch), for a quick "not a directive" answer. */
+const HANDLED = new Set(["INCLUDE", "ECHO", "ENDM", "EXITM", "END", "PUBLIC", "GLOBAL", "EXTRN", "EXTERN", "ALIGN", "EVEN", ".CODE", ".DATA", ".DATA?", ".CONST", ".ERR", ".ERRE", ".ERRNZ", ".ERRDEF", ".ERRNDEF", ".ERRB", ".ERRNB", "ORG", ".RADIX"]);
+
 export function handleDirective(asm: Assembler, head: string, headTok: IToken, line: SourceLine, file: string, labelled: boolean): boolean {
+  // Most lines are instructions: answer before cutting the line's text apart.
+  if (headTok.tokenType !== PercentOut && (labelled || (!IGNORED.has(head) && !REPEATS.has(head) && !HANDLED.has(head)))) return false;
   const span = asm.lineSpan(file, line, headTok);
   const rest = asm.restAfter(line, headTok);
   if (headTok.tokenType === PercentOut) {
@@ -36,6 +41,7 @@ export function handleDirective(asm: Assembler, head: string, headTok: IToken, l
     asm.repeatBlock(head, rest, line, span);
     return true;
   }
+  // A head added here must be added to HANDLED above as well.
   switch (head) {
     case "INCLUDE":
       if (rest === "") fail(diag("syntax-error", span, "INCLUDE needs a file name"));

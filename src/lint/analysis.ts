@@ -21,6 +21,8 @@ import {
   CF1,
   CF_ANY,
   cnst,
+  eqVal,
+  samePending,
   ESP,
   isConst,
   K_CONST,
@@ -140,6 +142,8 @@ export interface AnalysisFacts {
 }
 
 interface Activation {
+  /** The state it was entered with. */
+  readonly entry: State;
   exit: State | null;
   inProgress: boolean;
   observed: boolean;
@@ -154,6 +158,10 @@ const MAX_VARIANTS = 6;
 /** Bound on instruction steps of one activation's fixpoint (a safety net; real code stays far below). */
 const MAX_STEPS = 200_000;
 
+/** The registers' and segment registers' values on entry to a root (shared: values are immutable). */
+const ENTRY_REGS: readonly AbsVal[] = REGS.map((r, i) => (i === Reg.ESP ? sym("SP", 0) : sym(r, 0)));
+const ENTRY_SEGS: readonly AbsVal[] = SEGS.map((s) => sym(s, 0));
+
 const NOTABLE = new Set<number>([Op.STI, Op.CLI, Op.CMP, Op.TEST, Op.INT, Op.STD, Op.CLD]);
 
 export function analyse(program: LintProgram): AnalysisFacts {
@@ -163,8 +171,8 @@ export function analyse(program: LintProgram): AnalysisFacts {
 class Analyzer {
   private readonly instrs: readonly Instr[];
   private readonly lead: Uint8Array;
-  private readonly memo = new Map<string, Activation>();
-  private readonly variants = new Map<string, { count: number; widened: State | null }>();
+  /** Entry instruction → (context id × 2 + root frame) → its activations. */
+  private readonly memo = new Map<number, Map<number, { list: Activation[]; widened: State | null }>>();
   private readonly facts: AnalysisFacts;
   private readonly rootKeys = new Set<string>();
   private readonly edgeKeys = new Set<string>();
@@ -235,10 +243,9 @@ class Analyzer {
   }
 
   private rootState(ctx: Ctx): State {
-    const regs = REGS.map((r) => sym(r, 0));
-    regs[ESP] = sym("SP", 0);
+    const regs = ENTRY_REGS.slice();
     if (ctx.message !== null) regs[EAX] = cnst(ctx.message);
-    const segs = SEGS.map((s) => sym(s, 0));
+    const segs = ENTRY_SEGS.slice();
     const pending = ctx.timed ? [-(ctx.id + 2)] : NO_PENDING;
     return new State(regs, segs, CF_ANY, pending, ctx.kind === "message" ? CF_ANY : CF0, null, new Map(), 0, -1);
   }
@@ -301,28 +308,26 @@ class Analyzer {
    * (ESP past the return address), or null if it never returns. With `observe`, records facts.
    */
   private analyze(entry: number, state: State, ctx: Ctx, rootFrame: boolean, observe: boolean): State | null {
-    const base = `${entry}|${ctx.id}|${rootFrame ? 1 : 0}`;
-    let key = `${base}|${rootFrame ? keyOf(state.regs[ESP]!) : ""}|${state.entryKey()}`;
-    let act = this.memo.get(key);
-    if (!act) {
-      const v = this.variants.get(base) ?? { count: 0, widened: null };
-      this.variants.set(base, v);
-      v.count++;
-      if (v.count > MAX_VARIANTS) {
-        const w = v.widened ? State.join(v.widened, state) : widen(state);
-        w.slots = state.slots;
-        v.widened = w;
-        state = w;
-        key = `${base}|W|${rootFrame ? keyOf(state.regs[ESP]!) : ""}|${state.entryKey()}`;
-        act = this.memo.get(key);
-      }
+    // Activations of one entry in one context, found by comparing entry states (no string keys).
+    let byCtx = this.memo.get(entry);
+    if (!byCtx) this.memo.set(entry, (byCtx = new Map()));
+    const slot = ctx.id * 2 + (rootFrame ? 1 : 0);
+    let variants = byCtx.get(slot);
+    if (!variants) byCtx.set(slot, (variants = { list: [], widened: null }));
+    let act = variants.list.find((a) => sameEntry(a.entry, state, rootFrame));
+    if (!act && variants.list.length >= MAX_VARIANTS) {
+      const w = variants.widened ? State.join(variants.widened, state) : widen(state);
+      w.slots = state.slots;
+      variants.widened = w;
+      state = w;
+      act = variants.list.find((a) => sameEntry(a.entry, state, rootFrame));
     }
     if (act) {
       if (act.inProgress) return opaqueExit(state);
       if (!observe || act.observed) return act.exit;
     } else {
-      act = { exit: null, inProgress: false, observed: false };
-      this.memo.set(key, act);
+      act = { entry: state, exit: null, inProgress: false, observed: false };
+      variants.list.push(act);
     }
     act.inProgress = true;
     try {
@@ -363,93 +368,53 @@ class Analyzer {
 
   /** The fixpoint of code whose jumps all go forwards: each block once, in order. */
   private forwardPass(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation, observe: boolean): void {
-    const inStates = new Map<number, State>([[entry, state]]);
-    const pending: number[] = [entry];
-    let exit: State | null = null;
-    const procIndex = this.p.procOf[entry]!;
-    const edge = (target: number, s: State): void => {
-      const old = inStates.get(target);
-      if (old) inStates.set(target, State.join(old, s));
-      else {
-        inStates.set(target, s);
-        // Keep `pending` sorted, smallest last.
-        let k = pending.length;
-        while (k > 0 && pending[k - 1]! < target) k--;
-        pending.splice(k, 0, target);
-      }
-    };
-    const leave = (s: State): void => {
-      exit = exit ? State.join(exit, s) : s;
-    };
-    while (pending.length) {
-      const start = pending.pop()!;
-      const s = inStates.get(start)!;
-      inStates.delete(start);
-      this.walk(start, s, ctx, rootFrame, procIndex, observe, edge, leave);
+    const run = new ForwardRun(entry, state, this.p.procOf[entry]!, ctx, rootFrame);
+    while (run.pending.length) {
+      const start = run.pending.pop()!;
+      const s = run.inStates.get(start)!;
+      run.inStates.delete(start);
+      this.walk(start, s, run, observe);
     }
-    act.exit = exit;
+    act.exit = run.exit;
   }
 
   private fixpoint(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation): Map<number, State> {
-    const inStates = new Map<number, State>([[entry, state]]);
-    const work = [entry];
-    const queued = new Set<number>(work);
-    let exit: State | null = null;
+    const run = new FixpointRun(entry, state, this.p.procOf[entry]!, ctx, rootFrame);
     let steps = 0;
-    const procIndex = this.p.procOf[entry]!;
-    const edge = (target: number, s: State): void => {
-      const old = inStates.get(target);
-      if (!old) {
-        inStates.set(target, s);
-        work.push(target);
-        queued.add(target);
-        return;
-      }
-      const joined = State.join(old, s);
-      if (!joined.equals(old)) {
-        inStates.set(target, joined);
-        if (!queued.has(target)) {
-          work.push(target);
-          queued.add(target);
-        }
-      }
-    };
-    const leave = (s: State): void => {
-      exit = exit ? State.join(exit, s) : s;
-    };
-    while (work.length) {
-      const start = work.pop()!;
-      queued.delete(start);
+    while (run.work.length) {
+      const start = run.work.pop()!;
+      run.queued.delete(start);
       if (++steps > MAX_STEPS) {
-        leave(opaqueExit(state));
+        run.leave(opaqueExit(state));
         break;
       }
-      this.walk(start, inStates.get(start)!.clone(), ctx, rootFrame, procIndex, false, edge, leave);
+      this.walk(start, run.inStates.get(start)!.clone(), run, false);
     }
-    act.exit = exit;
-    return inStates;
+    act.exit = run.exit;
+    return run.inStates;
   }
 
   private observe(entry: number, inStates: Map<number, State>, ctx: Ctx, rootFrame: boolean): void {
-    const procIndex = this.p.procOf[entry]!;
+    const run = new ObserveRun(this.p.procOf[entry]!, ctx, rootFrame);
     const starts = [...inStates.keys()].sort((a, b) => a - b);
-    for (const start of starts) this.walk(start, inStates.get(start)!.clone(), ctx, rootFrame, procIndex, true, () => {}, () => {});
+    for (const start of starts) this.walk(start, inStates.get(start)!.clone(), run, true);
   }
 
-  /** Runs one basic block from `start`; hands each successor state to `edge` and each return to `leave`. */
-  private walk(start: number, s: State, ctx: Ctx, rootFrame: boolean, procIndex: number, observe: boolean, edge: (t: number, s: State) => void, leave: (s: State) => void): void {
-    const proc = this.p.procs[procIndex];
-    const inProc = (t: number): boolean => this.p.procOf[t] === procIndex;
-    /** Control moves to `t` with state `st`: an edge inside the procedure, or a tail jump out of it. */
-    const go = (t: number, st: State): void => {
-      if (t < 0 || t >= this.instrs.length) return;
-      if (inProc(t)) edge(t, st);
-      else {
-        if (observe) this.facts.calls.push({ site: i, target: t, ctx, tail: true });
-        const out = this.analyze(t, st, ctx, rootFrame, observe);
-        if (out) leave(out);
-      }
-    };
+  /** Control moves to `t` with state `st`: an edge inside the procedure, or a tail jump out of it. */
+  private go(site: number, t: number, st: State, run: Run, observe: boolean): void {
+    if (t < 0 || t >= this.instrs.length) return;
+    if (this.p.procOf[t] === run.procIndex) run.edge(t, st);
+    else {
+      if (observe) this.facts.calls.push({ site, target: t, ctx: run.ctx, tail: true });
+      const out = this.analyze(t, st, run.ctx, run.rootFrame, observe);
+      if (out) run.leave(out);
+    }
+  }
+
+  /** Runs one basic block from `start`; hands each successor state to `run.edge` and each return to `run.leave`. */
+  private walk(start: number, s: State, run: Run, observe: boolean): void {
+    const ctx = run.ctx;
+    const proc = this.p.procs[run.procIndex];
     let i = start;
     for (;;) {
       const ins = this.instrs[i]!;
@@ -457,17 +422,17 @@ class Analyzer {
         this.facts.reached[i] = 1;
         if (NOTABLE.has(ins.op)) this.facts.notable.push({ index: i, ctx, regs: s.regs.slice() });
       }
-      const r = this.step(i, ins, s, ctx, rootFrame, observe);
+      const r = this.step(i, ins, s, ctx, run.rootFrame, observe);
       if (r === NEXT) {
         const next = i + 1;
         if (proc && next >= proc.end) {
           // Falling off the end of a procedure runs into whatever follows.
-          go(next, s);
+          this.go(i, next, s, run, observe);
           return;
         }
         if (next >= this.instrs.length) return;
         if (this.lead[next]) {
-          edge(next, s);
+          run.edge(next, s);
           return;
         }
         i = next;
@@ -475,11 +440,11 @@ class Analyzer {
       }
       if (r === STOP) return;
       if (r === RETURN) {
-        leave(s);
+        run.leave(s);
         return;
       }
       // Branches: a list of [target, state].
-      for (const [t, st] of r) go(t, st);
+      for (const [t, st] of r) this.go(i, t, st, run, observe);
       return;
     }
   }
@@ -957,13 +922,10 @@ class Analyzer {
     const isSend = service?.name === "System_Control" || service?.name === "Directed_Sys_Control";
     const eax = s.regs[EAX]!;
     if (service && (service.uses.length || service.outputs.length)) {
-      let flags = false;
-      for (const u of [...service.uses, ...service.outputs.map((o) => o.reg)]) {
-        const reg = registerByName(u);
-        if (reg) {
-          if (reg.reg === ECX) s.ecxDef = -1;
-          this.setReg(s, reg.reg, TOP);
-        } else if (/^(Flags|CF|ZF|SF|OF)$/i.test(u)) flags = true;
+      const { regs, flags } = effectsOf(service);
+      for (const r of regs) {
+        if (r === ECX) s.ecxDef = -1;
+        this.setReg(s, r, TOP);
       }
       if (flags) {
         this.clobberCf(s, i, ctx, observe, CF_ANY);
@@ -1167,12 +1129,111 @@ class Analyzer {
   }
 }
 
+// ------------------------------------------------------------------ runs of one activation
+
+/** Where a walk hands its successors and returns (classes, not closures: one is made per activation). */
+abstract class Run {
+  exit: State | null = null;
+  constructor(
+    readonly procIndex: number,
+    readonly ctx: Ctx,
+    readonly rootFrame: boolean,
+  ) {}
+  abstract edge(target: number, s: State): void;
+  leave(s: State): void {
+    this.exit = this.exit ? State.join(this.exit, s) : s;
+  }
+}
+
+/** A fixpoint over blocks in any order (code with loops). */
+class FixpointRun extends Run {
+  readonly inStates: Map<number, State>;
+  readonly work: number[];
+  readonly queued: Set<number>;
+  constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
+    super(procIndex, ctx, rootFrame);
+    this.inStates = new Map([[entry, state]]);
+    this.work = [entry];
+    this.queued = new Set([entry]);
+  }
+  edge(target: number, s: State): void {
+    const old = this.inStates.get(target);
+    if (!old) {
+      this.inStates.set(target, s);
+      this.work.push(target);
+      this.queued.add(target);
+      return;
+    }
+    const joined = State.join(old, s);
+    if (!joined.equals(old)) {
+      this.inStates.set(target, joined);
+      if (!this.queued.has(target)) {
+        this.work.push(target);
+        this.queued.add(target);
+      }
+    }
+  }
+}
+
+/** Blocks in instruction order, each once (code whose jumps all go forwards). */
+class ForwardRun extends Run {
+  readonly inStates: Map<number, State>;
+  /** Sorted, smallest last. */
+  readonly pending: number[];
+  constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
+    super(procIndex, ctx, rootFrame);
+    this.inStates = new Map([[entry, state]]);
+    this.pending = [entry];
+  }
+  edge(target: number, s: State): void {
+    const old = this.inStates.get(target);
+    if (old) this.inStates.set(target, State.join(old, s));
+    else {
+      this.inStates.set(target, s);
+      let k = this.pending.length;
+      while (k > 0 && this.pending[k - 1]! < target) k--;
+      this.pending.splice(k, 0, target);
+    }
+  }
+}
+
+/** The second pass over a fixpoint's final states: only facts are recorded. */
+class ObserveRun extends Run {
+  edge(): void {}
+  override leave(): void {}
+}
+
 // ------------------------------------------------------------------ helpers
 
 type StepResult = 0 | 1 | 2 | [number, State][];
 const NEXT = 0;
 const STOP = 1;
 const RETURN = 2;
+
+const EFFECTS = new Map<ServiceInfo, { regs: number[]; flags: boolean }>();
+
+/** The registers a service call changes (its Uses line and outputs), and whether it changes the flags. */
+function effectsOf(service: ServiceInfo): { regs: number[]; flags: boolean } {
+  let e = EFFECTS.get(service);
+  if (e) return e;
+  const regs = new Set<number>();
+  let flags = false;
+  for (const u of [...service.uses, ...service.outputs.map((o) => o.reg)]) {
+    const reg = registerByName(u);
+    if (reg) regs.add(reg.reg);
+    else if (/^(Flags|CF|ZF|SF|OF)$/i.test(u)) flags = true;
+  }
+  EFFECTS.set(service, (e = { regs: [...regs], flags }));
+  return e;
+}
+
+/** Do two entry states look the same to the code they enter (registers, flags; ESP only in the root frame)? */
+function sameEntry(a: State, b: State, rootFrame: boolean): boolean {
+  if (a.cf !== b.cf || a.df !== b.df || a.written !== b.written || !samePending(a.pending, b.pending)) return false;
+  for (let r = 0; r < 8; r++) if ((r !== ESP || rootFrame) && !eqVal(a.regs[r]!, b.regs[r]!)) return false;
+  for (let k = 0; k < 6; k++) if (!eqVal(a.segs[k]!, b.segs[k]!)) return false;
+  return true;
+}
 
 function keyOf(v: AbsVal): string {
   return v.k === K_SYM ? `${v.base}${v.off}` : v.k === K_CONST ? `c${v.n}` : String(v.k);

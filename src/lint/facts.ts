@@ -83,8 +83,11 @@ export function schedulersCancelledBy(cancel: string): ServiceInfo[] {
     .map((c) => c.service);
 }
 
+let cancelNames: Set<string> | undefined;
+
 export function isCancelService(name: string): boolean {
-  return allCallbackServices().some((c) => c.cancel?.name.toLowerCase() === name.toLowerCase());
+  cancelNames ??= new Set(allCallbackServices().flatMap((c) => (c.cancel ? [c.cancel.name, c.cancel.name.toLowerCase()] : [])));
+  return cancelNames.has(name) || cancelNames.has(name.toLowerCase());
 }
 
 export const PEF_TIME_OUT = PEF_FLAGS.find((f) => f.name === "PEF_Time_Out")!.value;

@@ -21,22 +21,36 @@ export interface LintResult {
   readonly program: LintProgram;
   /** Findings hidden by suppression comments. */
   readonly suppressed: number;
+  readonly timings: LintTimings;
 }
 
 export function settingOf(rule: Rule, rules: Readonly<Record<string, RuleSetting>> = {}): RuleSetting {
   return rules[rule.meta.id] ?? rule.meta.severity;
 }
 
+/** Where the time went (milliseconds), for the benchmark. */
+export interface LintTimings {
+  assemble: number;
+  analyse: number;
+  rules: number;
+  perRule: Record<string, number>;
+}
+
 export function lint(sources: readonly SourceInput[], options: LintOptions = {}): LintResult {
+  const t0 = performance.now();
   const assembled = assemble(sources, options);
+  const t1 = performance.now();
   const program = new LintProgram(assembled);
   program.facts = analyse(program);
+  const t2 = performance.now();
   const settings = options.rules ?? {};
   const raw: Finding[] = [];
   const seen = new Set<string>();
+  const perRule: Record<string, number> = {};
   for (const rule of RULES) {
     const setting = settingOf(rule, settings);
     if (setting === "off") continue;
+    const r0 = performance.now();
     rule.check({
       program,
       report(f: FindingInput) {
@@ -47,6 +61,7 @@ export function lint(sources: readonly SourceInput[], options: LintOptions = {})
         raw.push(toFinding(rule, setting, f));
       },
     });
+    perRule[rule.meta.id] = performance.now() - r0;
   }
   const suppressions: Suppression[] = [];
   for (const [file, comments] of program.front.comments) suppressions.push(...parseSuppressions(file, comments));
@@ -75,7 +90,8 @@ export function lint(sources: readonly SourceInput[], options: LintOptions = {})
     }
   }
   findings.sort((a, b) => compareDiagnostics(a, b) || (a.span?.endColumn ?? 0) - (b.span?.endColumn ?? 0) || a.name.localeCompare(b.name));
-  return { findings, sources: program.ir.sources, program, suppressed };
+  const timings = { assemble: t1 - t0, analyse: t2 - t1, rules: performance.now() - t2, perRule };
+  return { findings, sources: program.ir.sources, program, suppressed, timings };
 }
 
 function toFinding(rule: Rule, severity: Exclude<RuleSetting, "off">, f: FindingInput): Finding {
