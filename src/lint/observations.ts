@@ -1,0 +1,105 @@
+// What the analysis (analysis.ts) records for the rules: the roots it ran from (contexts) and the
+// facts it saw on the way.
+import type { ServiceInfo } from "../vmm/tables/services.js";
+import type { CallbackService } from "./facts.js";
+import type { CallEdge, LintDevice } from "./program.js";
+import type { AbsVal } from "./values.js";
+
+export type CtxKind = "message" | "event" | "priority-event" | "time-out" | "async-time-out" | "other-callback" | "hw-int" | "async-service" | "procedure";
+
+/** One root the analysis ran from, and what the code is doing there. */
+export interface Ctx {
+  readonly id: number;
+  readonly kind: CtxKind;
+  /** Instruction the root starts at. */
+  readonly root: number;
+  readonly device: LintDevice | null;
+  /** The System_Control message being handled (kind "message"). */
+  readonly message: number | null;
+  /** The code runs at hardware-interrupt time (only asynchronous services). */
+  readonly interruptTime: boolean;
+  /** CF on entry says whether a PEF_Time_Out time-out expired. */
+  readonly timed: boolean;
+  /** The instruction that scheduled this callback (or -1). */
+  readonly origin: number;
+  /** The scheduling service, or the structure field that installed the procedure. */
+  readonly via: string;
+}
+
+export interface ServiceCallFact {
+  readonly index: number;
+  readonly name: string;
+  readonly service: ServiceInfo | null;
+  readonly jump: boolean;
+  readonly ctx: Ctx;
+  /** Registers just before the call. */
+  readonly regs: readonly AbsVal[];
+  readonly written: number;
+  readonly ecxDef: number;
+}
+
+export interface ReturnFact {
+  readonly index: number;
+  readonly ctx: Ctx;
+  /** The return leaves the root itself (not a procedure it called). */
+  readonly rootFrame: boolean;
+  readonly regs: readonly AbsVal[];
+  readonly segs: readonly AbsVal[];
+  readonly cf: number;
+  readonly df: number;
+}
+
+export interface CarryLossFact {
+  /** A send's instruction index, or −(ctx.id + 2) for a time-out callback's entry carry. */
+  readonly id: number;
+  readonly at: number;
+  readonly ctx: Ctx;
+}
+
+export interface NotableFact {
+  readonly index: number;
+  readonly ctx: Ctx;
+  readonly regs: readonly AbsVal[];
+}
+
+export interface StoreFact {
+  readonly index: number;
+  readonly addr: number;
+  readonly value: AbsVal;
+  readonly ctx: Ctx;
+}
+
+export interface CallbackFact {
+  readonly site: number;
+  readonly service: CallbackService;
+  readonly entry: number;
+  readonly ctx: Ctx;
+  readonly eax: AbsVal;
+  readonly ecx: AbsVal;
+}
+
+export interface SegWriteFact {
+  readonly index: number;
+  readonly seg: string;
+  readonly value: AbsVal;
+  readonly ctx: Ctx;
+}
+
+export interface AnalysisFacts {
+  readonly ctxs: Ctx[];
+  readonly serviceCalls: ServiceCallFact[];
+  readonly returns: ReturnFact[];
+  readonly carryLosses: CarryLossFact[];
+  readonly notable: NotableFact[];
+  readonly stores: StoreFact[];
+  readonly callbacks: CallbackFact[];
+  readonly segWrites: SegWriteFact[];
+  readonly unresolvedJumps: { readonly index: number; readonly ctx: Ctx }[];
+  readonly callbackEdges: CallEdge[];
+  /** Calls and jumps into procedures, per context, as the analysis followed them. */
+  readonly calls: { readonly site: number; readonly target: number; readonly ctx: Ctx; readonly tail: boolean }[];
+  /** Instruction indices the analysis reached at all. */
+  readonly reached: Uint8Array;
+  /** Instructions interpreted from the source because the IR could not express them (segment registers). */
+  readonly interpreted: Set<number>;
+}

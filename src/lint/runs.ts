@@ -1,0 +1,76 @@
+// How one activation's blocks are visited: a fixpoint for code with loops, one forward pass for
+// code without, and a pass that only records facts. Classes, not closures: one is made per activation.
+import type { Ctx } from "./observations.js";
+import { State } from "./values.js";
+
+/** Where a walk hands its successors and returns (classes, not closures: one is made per activation). */
+export abstract class Run {
+  exit: State | null = null;
+  constructor(
+    readonly procIndex: number,
+    readonly ctx: Ctx,
+    readonly rootFrame: boolean,
+  ) {}
+  abstract edge(target: number, s: State): void;
+  leave(s: State): void {
+    this.exit = this.exit ? State.join(this.exit, s) : s;
+  }
+}
+
+/** A fixpoint over blocks in any order (code with loops). */
+export class FixpointRun extends Run {
+  readonly inStates: Map<number, State>;
+  readonly work: number[];
+  readonly queued: Set<number>;
+  constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
+    super(procIndex, ctx, rootFrame);
+    this.inStates = new Map([[entry, state]]);
+    this.work = [entry];
+    this.queued = new Set([entry]);
+  }
+  edge(target: number, s: State): void {
+    const old = this.inStates.get(target);
+    if (!old) {
+      this.inStates.set(target, s);
+      this.work.push(target);
+      this.queued.add(target);
+      return;
+    }
+    const joined = State.join(old, s);
+    if (!joined.equals(old)) {
+      this.inStates.set(target, joined);
+      if (!this.queued.has(target)) {
+        this.work.push(target);
+        this.queued.add(target);
+      }
+    }
+  }
+}
+
+/** Blocks in instruction order, each once (code whose jumps all go forwards). */
+export class ForwardRun extends Run {
+  readonly inStates: Map<number, State>;
+  /** Sorted, smallest last. */
+  readonly pending: number[];
+  constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
+    super(procIndex, ctx, rootFrame);
+    this.inStates = new Map([[entry, state]]);
+    this.pending = [entry];
+  }
+  edge(target: number, s: State): void {
+    const old = this.inStates.get(target);
+    if (old) this.inStates.set(target, State.join(old, s));
+    else {
+      this.inStates.set(target, s);
+      let k = this.pending.length;
+      while (k > 0 && this.pending[k - 1]! < target) k--;
+      this.pending.splice(k, 0, target);
+    }
+  }
+}
+
+/** The second pass over a fixpoint's final states: only facts are recorded. */
+export class ObserveRun extends Run {
+  edge(): void {}
+  override leave(): void {}
+}
