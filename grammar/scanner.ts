@@ -148,7 +148,11 @@ export class Scanner {
   private lineTokens: IToken[] = [];
   private pendingBody: IToken | null = null;
 
-  constructor(source: string) {
+  /** `keepComment`: which comments to collect (all when absent). */
+  constructor(
+    source: string,
+    private readonly keepComment: ((text: string) => boolean) | null = null,
+  ) {
     const eof = source.indexOf("\x1a");
     this.text = eof >= 0 ? source.slice(0, eof) : source;
   }
@@ -228,7 +232,7 @@ export class Scanner {
       }
       if (c === 59 /* ; */) {
         end = lineEnd(text, pos + 1);
-        this.comments.push(this.make(T.Comment, pos, end));
+        if (this.keepComment === null || this.keepComment(text.slice(pos, end))) this.comments.push(this.make(T.Comment, pos, end));
         this.pos = end;
         continue;
       }

@@ -69,8 +69,9 @@ export class LineStream implements Iterable<SourceLine> {
   constructor(
     source: string,
     private readonly file: string,
+    keepComment: ((text: string) => boolean) | null = null,
   ) {
-    this.scanner = new Scanner(source);
+    this.scanner = new Scanner(source, keepComment);
     this.comments = this.scanner.comments;
     this.text = this.scanner.text;
   }
@@ -172,8 +173,13 @@ export class LineStream implements Iterable<SourceLine> {
   }
 }
 
+/** The lines of a file; of its comments only the `; vmmasm-…` directives (lint's suppressions) are kept. */
 export function streamLines(source: string, file: string): LineStream {
-  return new LineStream(source, file);
+  return new LineStream(source, file, isDirectiveComment);
+}
+
+function isDirectiveComment(text: string): boolean {
+  return text.includes("vmmasm-");
 }
 
 /** All the lines of a text at once (for short texts: expansions, expressions). */

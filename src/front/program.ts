@@ -108,7 +108,7 @@ export interface FrontResult {
   readonly diagnostics: readonly Diagnostic[];
   readonly sources: ReadonlyMap<string, string>;
   readonly dispatches: readonly DispatchRecord[];
-  /** The comments of each source file, in order (lint reads its suppression comments here). */
+  /** Each source file's `; vmmasm-…` comments, in order (lint's suppressions; other comments are not kept). */
   readonly comments: ReadonlyMap<string, readonly CommentToken[]>;
 }
 

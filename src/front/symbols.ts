@@ -35,16 +35,9 @@ export type Sym =
   | { readonly kind: "extern"; readonly name: string; readonly size: number; readonly span: SourceSpan | null }
   | { readonly kind: "macro"; readonly name: string; readonly def: MacroDef; readonly span: SourceSpan | null };
 
-const UPPER = new Map<string, string>();
-
-/** A name in upper case, remembered: the same few thousand names are looked up over and over. */
+/** A name in upper case (the keys of the table). */
 export function upper(name: string): string {
-  let u = UPPER.get(name);
-  if (u === undefined) {
-    u = name.toUpperCase();
-    if (UPPER.size < 200_000) UPPER.set(name, u);
-  }
-  return u;
+  return name.toUpperCase();
 }
 
 export class SymbolTable {
