@@ -214,7 +214,8 @@ class Analyzer extends Interpreter {
 
   /** The fixpoint of code whose jumps all go forwards: each block once, in order. */
   private forwardPass(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation, observe: boolean): void {
-    const run = new ForwardRun(entry, state, this.p.procOf[entry]!, ctx, rootFrame);
+    // The walk changes the state it is given; the entry state stays as the activation's key.
+    const run = new ForwardRun(entry, state.clone(), this.p.procOf[entry]!, ctx, rootFrame);
     while (run.pending.length) {
       const start = run.pending.pop()!;
       const s = run.inStates.get(start)!;
