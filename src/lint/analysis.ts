@@ -40,6 +40,9 @@ const MAX_STEPS = 200_000;
 const ENTRY_REGS: readonly AbsVal[] = REGS.map((r, i) => (i === Reg.ESP ? sym("SP", 0) : sym(r, 0)));
 const ENTRY_SEGS: readonly AbsVal[] = SEGS.map((s) => sym(s, 0));
 
+/** A callee starts with no stack slots of its own (shared, copied on the first write). */
+const EMPTY_SLOTS = new Map<number, AbsVal>();
+
 const NOTABLE = new Set<number>([Op.STI, Op.CLI, Op.CMP, Op.TEST, Op.INT, Op.STD, Op.CLD]);
 
 export function analyse(program: LintProgram): AnalysisFacts {
@@ -163,7 +166,7 @@ class Analyzer extends Interpreter {
     let act = variants.list.find((a) => sameEntry(a.entry, state, rootFrame));
     if (!act && variants.list.length >= MAX_VARIANTS) {
       const w = variants.widened ? State.join(variants.widened, state) : widen(state);
-      w.slots = state.slots;
+      w.adoptSlots(state.slots);
       variants.widened = w;
       state = w;
       act = variants.list.find((a) => sameEntry(a.entry, state, rootFrame));
@@ -300,7 +303,7 @@ class Analyzer extends Interpreter {
     if (observe) this.facts.calls.push({ site: i, target, ctx, tail: false });
     const sp = s.regs[ESP]!;
     const callee = s.clone();
-    callee.slots = new Map();
+    callee.adoptSlots(EMPTY_SLOTS);
     callee.flags = null;
     callee.ecxDef = -1;
     const shift = sp.k === K_SYM && sp.base === "SP" ? sp.off - 4 : null;
@@ -310,7 +313,7 @@ class Analyzer extends Interpreter {
     if (!exit) return STOP;
     const out = exit.clone();
     rebase(out, shift);
-    out.slots = s.slots;
+    out.adoptSlots(s.slots);
     out.flags = null;
     s.regs = out.regs;
     s.segs = out.segs;

@@ -143,7 +143,7 @@ export abstract class Interpreter {
           }
         }
         s.ecxDef = -1;
-        if (s.flags) s.flags.aReg = -1;
+        if (s.flags && s.flags.aReg >= 0) s.flags = { ...s.flags, aReg: -1 };
         return NEXT;
       }
       case Op.PUSHFD:
@@ -558,19 +558,19 @@ export abstract class Interpreter {
     const addr = this.address(o, s);
     if (addr.k === K_CONST) {
       if (observe) this.facts.stores.push({ index: i, addr: addr.n, value: o.size === 4 ? v : TOP, ctx });
-    } else if (addr.k === K_SYM && addr.base === "SP") s.slots.set(addr.off, o.size === 4 ? v : TOP);
+    } else if (addr.k === K_SYM && addr.base === "SP") s.setSlot(addr.off, o.size === 4 ? v : TOP);
   }
 
   protected setReg(s: State, r: number, v: AbsVal, written = true): void {
     s.regs[r] = v;
     if (written) s.written |= 1 << r;
-    if (s.flags && s.flags.aReg === r) s.flags.aReg = -1;
+    s.forgetCompared(r);
   }
 
   protected push(s: State, v: AbsVal, size: number): void {
     const sp = addConst(s.regs[ESP]!, -size);
     s.regs[ESP] = sp;
-    if (sp.k === K_SYM && sp.base === "SP") s.slots.set(sp.off, v);
+    if (sp.k === K_SYM && sp.base === "SP") s.setSlot(sp.off, v);
   }
 
   protected pop(s: State, size: number): AbsVal {
@@ -696,7 +696,7 @@ function readReg(s: State, o: RegOperand): AbsVal {
 
 export function writeReg(s: State, o: RegOperand, v: AbsVal): void {
   s.written |= 1 << o.reg;
-  if (s.flags && s.flags.aReg === o.reg) s.flags.aReg = -1;
+  s.forgetCompared(o.reg);
   if (o.size === 4) {
     s.regs[o.reg] = v;
     return;

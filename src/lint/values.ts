@@ -156,7 +156,7 @@ export interface FlagsSource {
   readonly b: AbsVal;
   readonly size: 1 | 2 | 4;
   /** Register compared (full register), so that an equal branch can refine it; -1 if none. */
-  aReg: number;
+  readonly aReg: number;
 }
 
 export const SEGS = ["ES", "CS", "SS", "DS", "FS", "GS"] as const;
@@ -173,8 +173,9 @@ export class State {
   /** Direction flag: CF0-style bits (1 = may be clear, 2 = may be set). */
   df: number;
   flags: FlagsSource | null;
-  /** Stack slots by offset from this activation's entry ESP. */
+  /** Stack slots by offset from this activation's entry ESP (shared with clones until written: see setSlot). */
   slots: Map<number, AbsVal>;
+  private ownSlots: boolean;
   /** Registers (bit per REGS index) written on every path since the root was entered. */
   written: number;
   /** Instruction that loaded ECX with a value nothing has read yet, or -1. */
@@ -188,12 +189,36 @@ export class State {
     this.df = df;
     this.flags = flags;
     this.slots = slots;
+    this.ownSlots = true;
     this.written = written;
     this.ecxDef = ecxDef;
   }
 
+  /** A copy; the stack slots and the flags source are shared until one of the two writes them. */
   clone(): State {
-    return new State(this.regs.slice(), this.segs.slice(), this.cf, this.pending, this.df, this.flags ? { ...this.flags } : null, new Map(this.slots), this.written, this.ecxDef);
+    const c = new State(this.regs.slice(), this.segs.slice(), this.cf, this.pending, this.df, this.flags, this.slots, this.written, this.ecxDef);
+    c.ownSlots = false;
+    this.ownSlots = false;
+    return c;
+  }
+
+  /** Use `slots` (someone else's) until a write: copied then. */
+  adoptSlots(slots: Map<number, AbsVal>): void {
+    this.slots = slots;
+    this.ownSlots = false;
+  }
+
+  setSlot(offset: number, v: AbsVal): void {
+    if (!this.ownSlots) {
+      this.slots = new Map(this.slots);
+      this.ownSlots = true;
+    }
+    this.slots.set(offset, v);
+  }
+
+  /** The comparison behind the flags no longer tells about register `r` (it was written). */
+  forgetCompared(r: number): void {
+    if (this.flags && this.flags.aReg === r) this.flags = { ...this.flags, aReg: -1 };
   }
 
   /** The join of two states at a merge point. */
