@@ -37,8 +37,13 @@ export class ConditionalStack {
   handle(word: string, rest: string, span: SourceSpan, evaluate: (text: string) => number, defined: (name: string) => boolean): void {
     if (OPENERS.has(word)) {
       const parentActive = this.active;
+      // An IF whose condition is in error still opens its block (no branch of it is assembled),
+      // so that its ELSE and ENDIF do not add errors of their own.
+      const frame: Frame = { active: false, taken: true, parentActive, span, seenElse: false };
+      this.frames.push(frame);
       const cond = parentActive ? test(word, rest, span, evaluate, defined) : false;
-      this.frames.push({ active: parentActive && cond, taken: cond, parentActive, span, seenElse: false });
+      frame.active = parentActive && cond;
+      frame.taken = cond;
       return;
     }
     const top = this.frames[this.frames.length - 1];
@@ -59,6 +64,8 @@ export class ConditionalStack {
       top.active = false;
       return;
     }
+    top.active = false;
+    top.taken = true; // stays so if the condition is in error
     const cond = test(word.slice(4), rest, span, evaluate, defined);
     top.active = cond;
     top.taken = cond;

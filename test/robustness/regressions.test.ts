@@ -86,7 +86,15 @@ describe("regressions", () => {
     expect(errorsIn(`\tmov eax, ${sum}\n`)).toEqual(["1:2 bad-expression"]); // in lowering
     expect(errorsIn(`\tdd ${sum}\n`)).toEqual(["1:2 bad-expression"]); // in the data image
     expect(errorsIn(`X EQU ${parens}\n\tmov eax, X\n`)).toEqual(["2:2 bad-expression"]); // a text equate, then
-    expect(errorsIn(`IF ${parens}\n`)).toEqual(["1:1 bad-expression"]);
+    expect(errorsIn(`IF ${parens}\nENDIF\n`)).toEqual(["1:1 bad-expression"]);
     expect(errorsIn(`M MACRO\n\tmov eax, ${parens}\nENDM\n\tnop\n\tM\n`)).toEqual(["5:2 bad-expression"]);
+  });
+
+  it("an IF whose condition is in error still opens its block: its ELSE and ENDIF add no errors", () => {
+    // Before: also "ENDIF without a matching IF", and the ELSE branch was assembled.
+    expect(errorsIn("IF nowhere\n\tnop\nELSE\n\tfrob\nENDIF\n")).toEqual(["1:1 undefined-symbol"]);
+    expect(errorsIn("IF 0\nELSEIF nowhere\n\tfrob\nELSE\n\tfrob2\nENDIF\n")).toEqual(["2:1 undefined-symbol"]);
+    expect(errorsIn("IFIDN <a>\nENDIF\n")).toEqual(["1:1 bad-expression"]);
+    expect(errorsIn("IF 0\n\tfrob\nELSEIF 1\n\tnop\nELSE\n\tfrob\nENDIF\n")).toEqual([]);
   });
 });
