@@ -43,7 +43,9 @@ const ENTRY_SEGS: readonly AbsVal[] = SEGS.map((s) => sym(s, 0));
 /** A callee starts with no stack slots of its own (shared, copied on the first write). */
 const EMPTY_SLOTS = new Map<number, AbsVal>();
 
-const NOTABLE = new Set<number>([Op.STI, Op.CLI, Op.CMP, Op.TEST, Op.INT, Op.STD, Op.CLD]);
+/** Operations whose every visit is recorded (with the registers), by opcode. */
+const NOTABLE = new Uint8Array(256);
+for (const op of [Op.STI, Op.CLI, Op.CMP, Op.TEST, Op.INT, Op.STD, Op.CLD]) NOTABLE[op] = 1;
 
 export function analyse(program: LintProgram): AnalysisFacts {
   return new Analyzer(program).run();
@@ -270,7 +272,7 @@ class Analyzer extends Interpreter {
       const ins = this.instrs[i]!;
       if (observe) {
         this.facts.reached[i] = 1;
-        if (NOTABLE.has(ins.op)) this.facts.notable.push({ index: i, ctx, regs: s.regs.slice() });
+        if (NOTABLE[ins.op]) this.facts.notable.push({ index: i, ctx, regs: s.regs.slice() });
       }
       const r = this.step(i, ins, s, ctx, run.rootFrame, observe);
       if (r === NEXT) {
@@ -329,9 +331,8 @@ class Analyzer extends Interpreter {
   protected service(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
     const jump = ins.op === Op.VXDJMP;
     const name = ins.text ?? "";
-    const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? serviceByName(name) ?? null);
+    const { service, cb } = this.serviceAt(i, ins);
     if (observe) this.facts.serviceCalls.push({ index: i, name: service?.name ?? name, service, jump, ctx, regs: s.regs.slice(), written: s.written, ecxDef: s.ecxDef });
-    const cb = service ? callbackService(service.name) : undefined;
     if (cb && observe) {
       const entry = this.callbackEntry(s.regs[Reg.ESI]!);
       if (entry >= 0) this.scheduleCallback(i, cb, entry, s, ctx);
@@ -375,6 +376,20 @@ class Analyzer extends Interpreter {
     }
     void rootFrame;
     return NEXT;
+  }
+
+  private readonly services = new Map<number, { service: ServiceInfo | null; cb: CallbackService | undefined }>();
+
+  /** The service a VMMcall/VxDcall names, and what kind of callback it takes (looked up once per instruction). */
+  private serviceAt(i: number, ins: Instr): { service: ServiceInfo | null; cb: CallbackService | undefined } {
+    let r = this.services.get(i);
+    if (!r) {
+      const name = ins.text ?? "";
+      const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? serviceByName(name) ?? null);
+      r = { service, cb: service ? callbackService(service.name) : undefined };
+      this.services.set(i, r);
+    }
+    return r;
   }
 
   private callbackEntry(v: AbsVal): number {
