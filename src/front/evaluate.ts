@@ -75,6 +75,11 @@ export function constant(c: number): Value {
   };
 }
 
+/** A fresh value with some fields set (no spread copy: this is on every operand's path). */
+function withFields(v: Value, fields: Partial<Value>): Value {
+  return Object.assign(v, fields);
+}
+
 export interface EvalContext {
   lookup(name: string): Sym | undefined;
   /** `$`: the current location. */
@@ -214,8 +219,8 @@ export class Evaluator {
       v.segReg = upper;
       return v;
     }
-    if (upper === "$") return { ...constant(this.ctx.here()), address: true };
-    if (upper === "?") return { ...constant(0), uninit: true };
+    if (upper === "$") return withFields(constant(this.ctx.here()), { address: true });
+    if (upper === "?") return withFields(constant(0), { uninit: true });
     if (upper === "@B" || upper === "@F") {
       const index = this.ctx.anonymous(upper === "@F");
       if (index === undefined) {
@@ -230,10 +235,15 @@ export class Evaluator {
         return constant(s.value);
       case "code":
         return this.codeLabel(s.index);
-      case "data":
-        return { ...constant(s.address), mem: true, size: s.size, address: true };
+      case "data": {
+        const v = constant(s.address);
+        v.mem = true;
+        v.size = s.size;
+        v.address = true;
+        return v;
+      }
       case "field":
-        return { ...constant(s.offset), size: s.size };
+        return withFields(constant(s.offset), { size: s.size });
       case "struc":
         return constant(s.info.size);
       case "extern":
@@ -248,7 +258,11 @@ export class Evaluator {
   }
 
   private codeLabel(index: number): Value {
-    return { ...constant(this.ctx.codeAddress(index)), codeIndex: index, address: true, size: 4 };
+    const v = constant(this.ctx.codeAddress(index));
+    v.codeIndex = index;
+    v.address = true;
+    v.size = 4;
+    return v;
   }
 
   private unary(op: string, argExpr: Expr, span: SourceSpan): Value {
@@ -268,7 +282,7 @@ export class Evaluator {
       case "OFFSET":
       case "OFFSET32":
         if (hasRegs(v)) fail(diag("bad-expression", span, `${op} needs a label or variable, not a register`));
-        return { ...constant(v.c), address: v.address, codeIndex: -1 };
+        return withFields(constant(v.c), { address: v.address, codeIndex: -1 });
       case "SHORT":
         v.short = true;
         return v;
