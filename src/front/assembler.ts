@@ -251,7 +251,6 @@ export class Assembler {
     const labelled = toks.length >= 2 && toks[0]!.tokenType === Identifier && (toks[1]!.tokenType === Colon || toks[1]!.tokenType === DoubleColon);
     const headTok = labelled ? toks[2] : toks[0];
     const head = headTok ? headTok.image.toUpperCase() : "";
-    const fullSpan = this.lineSpan(file, line, toks[0]!);
 
     // Conditional assembly is decided before anything else on the line.
     if (!labelled && this.conditionals.isConditional(head)) {
@@ -259,7 +258,7 @@ export class Assembler {
         this.conditionals.handle(head, this.restAfter(line, toks[0]!), this.lineSpan(file, line, toks[0]!), (e) => this.conditionValue(e, file, line), (n) => this.isDefined(n));
       } catch (e) {
         if (e instanceof FrontError) this.report(e.diagnostic);
-        else if (isStackOverflow(e)) this.report(tooDeep(fullSpan));
+        else if (isStackOverflow(e)) this.report(tooDeep(this.lineSpan(file, line, toks[0]!)));
         else throw e;
       }
       return;
@@ -271,7 +270,7 @@ export class Assembler {
       if (this.hasTextEquate(toks)) {
         const substituted = this.substituteTextEquates(line);
         if (substituted !== null) {
-          this.expand(substituted, fullSpan, "a text equate");
+          this.expand(substituted, this.lineSpan(file, line, toks[0]!), "a text equate");
           return;
         }
       }
@@ -284,8 +283,8 @@ export class Assembler {
       if (headTok && handleDirective(this, head, headTok, line, file, labelled)) return;
       this.assembleParsed(file, line);
     } catch (e) {
-      if (e instanceof FrontError) this.report(e.diagnostic.span ? e.diagnostic : { ...e.diagnostic, span: fullSpan });
-      else if (isStackOverflow(e)) this.report(tooDeep(fullSpan));
+      if (e instanceof FrontError) this.report(e.diagnostic.span ? e.diagnostic : { ...e.diagnostic, span: this.lineSpan(file, line, toks[0]!) });
+      else if (isStackOverflow(e)) this.report(tooDeep(this.lineSpan(file, line, toks[0]!)));
       else throw e;
     }
   }
