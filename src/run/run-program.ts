@@ -136,10 +136,19 @@ export function runProgram(program: IrProgram, options: RunOptions = {}): RunRes
       cpu.setEflags(eflags);
     }
   } catch (e) {
-    if (!(e instanceof MachineFault)) throw e;
-    status = e instanceof VmmStop ? "violation" : "fault";
-    // A rule break names its context itself; a machine fault gets the one captured as it unwound.
-    diagnostics.push(faultDiagnostic(program, e, e instanceof VmmStop ? [] : (vmm.stopContext ?? [])));
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      // Guest code and the VMM called each other (VMMcall → a device's control procedure → VMMcall
+      // …) until JavaScript's own stack ran out, long before the simulated one would.
+      status = "fault";
+      const context = vmm.stopContext ?? [];
+      const notes = context.length > 4 ? [...context.slice(0, 4), `… and ${context.length - 4} more`] : context;
+      diagnostics.push(diag("stack-overflow", null, "calls between the program and the VMM nest too deeply: runaway recursion through a VMM service", { notes, help: "a control procedure or callback that calls a service (such as System_Control) which calls it again needs a condition that ends the recursion" }));
+    } else {
+      if (!(e instanceof MachineFault)) throw e;
+      status = e instanceof VmmStop ? "violation" : "fault";
+      // A rule break names its context itself; a machine fault gets the one captured as it unwound.
+      diagnostics.push(faultDiagnostic(program, e, e instanceof VmmStop ? [] : (vmm.stopContext ?? [])));
+    }
   }
   for (const issue of vmm.issues) diagnostics.push(issueDiagnostic(program, issue));
   if (status === "ok" && vmm.issues.length > 0) status = "violation";

@@ -1,6 +1,7 @@
 // Inputs the robustness properties found, each kept as a small test of its own.
 import { describe, expect, it } from "vitest";
-import { assembleSafely, checkDiagnostics, errorsOf } from "./support.js";
+import { runSafely } from "./running.js";
+import { assembleSafely, checkDiagnostics, checkRun, errorsOf } from "./support.js";
 
 function errorsIn(text: string): string[] {
   const files = [{ name: "r.asm", text }];
@@ -96,5 +97,32 @@ describe("regressions", () => {
     expect(errorsIn("IF 0\nELSEIF nowhere\n\tfrob\nELSE\n\tfrob2\nENDIF\n")).toEqual(["2:1 undefined-symbol"]);
     expect(errorsIn("IFIDN <a>\nENDIF\n")).toEqual(["1:1 bad-expression"]);
     expect(errorsIn("IF 0\n\tfrob\nELSEIF 1\n\tnop\nELSE\n\tfrob\nENDIF\n")).toEqual([]);
+  });
+
+  it("a device that sends System_Control from its control procedure on every message faults, not a RangeError", () => {
+    // Found by mutating examples/system-control.asm (its `cmp eax, Init_Complete / jne` moved away).
+    const files = [
+      {
+        name: "looper.asm",
+        text: [
+          "\tinclude vmm.inc",
+          "Declare_Virtual_Device LOOPER, 1, 0, LOOPER_Control, Undefined_Device_ID, Undefined_Init_Order",
+          "BeginProc LOOPER_Control",
+          "\tmov eax, BEGIN_RESERVED_PRIVATE_SYSTEM_CONTROL + 1",
+          "\tVMMcall System_Control",
+          "\tclc",
+          "\tret",
+          "EndProc LOOPER_Control",
+          "",
+        ].join("\n"),
+      },
+    ];
+    const result = assembleSafely(files);
+    expect(errorsOf(result.diagnostics)).toEqual([]);
+    const run = runSafely(result, 50_000);
+    checkRun(run, 50_000, files);
+    expect(run.status).toBe("fault");
+    expect(run.diagnostics.map((d) => d.name)).toEqual(["stack-overflow"]);
+    expect(run.diagnostics[0]!.notes?.[0]).toBe("while device LOOPER handled 70000001h");
   });
 });

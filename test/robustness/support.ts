@@ -11,7 +11,7 @@ import { DIAGNOSTIC_CODES } from "../../src/diagnostics/codes.js";
 import { assemble, type AssembleOptions, type AssembleResult, type SourceInput } from "../../src/front/index.js";
 import { REG_NAMES16, REG_NAMES32, REG_NAMES8_HIGH, REG_NAMES8_LOW } from "../../src/ir/types.js";
 import { MNEMONICS } from "../../src/ir/mnemonics.js";
-import { runProgram, type RunResult } from "../../src/run/run-program.js";
+import type { RunResult } from "../../src/run/run-program.js";
 
 // ---------------------------------------------------------------- time limits
 
@@ -40,11 +40,6 @@ export const CALL_LIMIT_MS = 5_000;
 /** assemble under a time limit. */
 export function assembleSafely(files: readonly SourceInput[], options: AssembleOptions = {}): AssembleResult {
   return withinTime(CALL_LIMIT_MS, "assemble", () => assemble(files, options));
-}
-
-/** runProgram under a time limit. */
-export function runSafely(result: AssembleResult, maxSteps: number, vms = 0): RunResult {
-  return withinTime(CALL_LIMIT_MS, "runProgram", () => runProgram(result.program, { maxSteps, vms }));
 }
 
 /** A fixed seed per property, so that CI sees the same inputs every time. */
