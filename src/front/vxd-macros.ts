@@ -168,7 +168,6 @@ function controlDispatch(asm: Assembler, s: Command): void {
   block.entries.push({ message, handler, span: asm.spanOf(s.span) });
 }
 
-let dispatchCounter = 0;
 
 function endDispatch(asm: Assembler, s: Command): void {
   const block = asm.controlDispatch;
@@ -180,7 +179,8 @@ function endDispatch(asm: Assembler, s: Command): void {
   asm.controlDispatch = null;
   const form = dispatchForm(block.entries);
   asm.dispatches.push({ name: block.name, proc: `${block.name}_Control`, entries: block.entries, low: form.low, jumpTable: form.jumpTable, span: block.span, unit: asm.unit });
-  asm.expand(dispatchCode(block.entries), s.span, "End_Control_Dispatch");
+  // Labels numbered by the block's place in this assembly: the same source always gets the same names.
+  asm.expand(dispatchCode(block.entries, asm.dispatches.length), s.span, "End_Control_Dispatch");
   asm.endProc(null, s.span);
   asm.segments.pop();
 }
@@ -200,13 +200,12 @@ function dispatchForm(entries: readonly { message: number }[]): { low: number; j
 }
 
 /** The code End_Control_Dispatch expands to (vmm-facts §6.3). */
-function dispatchCode(entries: readonly { message: number; handler: string }[]): string {
+function dispatchCode(entries: readonly { message: number; handler: string }[], id: number): string {
   if (entries.length === 0) return "clc\nret";
   const sorted = [...entries].sort((a, b) => a.message - b.message);
   const low = sorted[0]!.message;
   const high = sorted[sorted.length - 1]!.message;
   if (sorted.length === 1) return `cmp eax, ${hex(low)}\njz ${sorted[0]!.handler}\nclc\nret`;
-  const id = dispatchCounter++;
   const ignore = `??cd_ignore_${id}`;
   const table = `??cd_table_${id}`;
   const count = high - low + 1;
