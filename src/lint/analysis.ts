@@ -94,9 +94,11 @@ class Analyzer extends Interpreter {
     return ctx;
   }
 
+  private queued = 0;
+
   private drain(): void {
-    while (this.queue.length) {
-      const ctx = this.queue.shift()!;
+    while (this.queued < this.queue.length) {
+      const ctx = this.queue[this.queued++]!;
       this.analyze(ctx.root, this.rootState(ctx), ctx, true, true);
     }
   }
