@@ -270,6 +270,8 @@ export class Assembler {
       if (this.hasTextEquate(toks)) {
         const substituted = this.substituteTextEquates(line);
         if (substituted !== null) {
+          // A text equate that contains itself more than once doubles the line at each level.
+          if (substituted.length > MAX_SUBSTITUTED_LINE) fail(diag("macro-error", this.lineSpan(file, line, toks[0]!), `text equates make this line longer than ${MAX_SUBSTITUTED_LINE} characters`, { help: "a text equate probably contains itself" }));
           this.expand(substituted, this.lineSpan(file, line, toks[0]!), "a text equate");
           return;
         }
@@ -862,6 +864,8 @@ export class Assembler {
  *  the nesting bound stops them. */
 const EXPANSION_CHARS = 4_000_000;
 const EXPANSION_LINES = 250_000;
+/** Bound on one line after text-equate substitution (MASM's own bound is 512). */
+const MAX_SUBSTITUTED_LINE = 65_536;
 
 function stripComment(text: string): string {
   let quote: string | null = null;
