@@ -148,10 +148,14 @@ export class Scanner {
   private lineTokens: IToken[] = [];
   private pendingBody: IToken | null = null;
 
-  /** `keepComment`: which comments to collect (all when absent). */
+  /**
+   * `keepComment`: which comments to collect (all when absent). `sharedNewlines`: every line break is
+   * one shared NewLine token (for a reader that only needs to know where lines end).
+   */
   constructor(
     source: string,
     private readonly keepComment: ((text: string) => boolean) | null = null,
+    private readonly sharedNewlines = false,
   ) {
     const eof = source.indexOf("\x1a");
     this.text = eof >= 0 ? source.slice(0, eof) : source;
@@ -193,7 +197,7 @@ export class Scanner {
       // A line break ends the statement; after a MACRO/REPT/IRP header the body follows raw.
       if (c === 10 || c === 13) {
         const end = c === 13 && text.charCodeAt(pos + 1) === 10 ? pos + 2 : pos + 1;
-        const newline = this.make(T.NewLine, pos, end);
+        const newline = this.sharedNewlines ? SHARED_NEWLINE : this.make(T.NewLine, pos, end);
         const header = isBlockHeader(this.lineTokens, 0, this.lineTokens.length);
         this.lineTokens = [];
         this.pos = end;
@@ -276,6 +280,9 @@ export class Scanner {
     return null;
   }
 }
+
+/** The line break a Scanner with `sharedNewlines` returns (no position: only its type counts). */
+const SHARED_NEWLINE: IToken = { image: "\n", startOffset: -1, endOffset: -1, startLine: -1, startColumn: -1, endLine: -1, endColumn: -1, tokenType: T.NewLine, tokenTypeIdx: T.NewLine.tokenTypeIdx! };
 
 const PERCENT_OUT = /%out\b[^\r\n]*/iy;
 

@@ -71,7 +71,7 @@ export class LineStream implements Iterable<SourceLine> {
     private readonly file: string,
     keepComment: ((text: string) => boolean) | null = null,
   ) {
-    this.scanner = new Scanner(source, keepComment);
+    this.scanner = new Scanner(source, keepComment, true);
     this.comments = this.scanner.comments;
     this.text = this.scanner.text;
   }
