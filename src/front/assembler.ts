@@ -424,7 +424,7 @@ export class Assembler {
   emitInstr(mnemonic: string, operands: readonly (Expr | null)[], span: SourceSpan, prefix: string, synthetic: Synthetic | null = null): number {
     if (this.struc) fail(diag("syntax-error", span, "instructions are not allowed inside a STRUC"));
     this.flushLabelsAsCode();
-    const proc = this.procStack[this.procStack.length - 1];
+    const proc = this.procStack.length ? this.procStack[this.procStack.length - 1] : undefined;
     if (!proc) this.openTopRun();
     const index = this.instrs.length;
     this.instrs.push({
@@ -648,7 +648,7 @@ export class Assembler {
   }
 
   currentSegmentClass(): string {
-    const top = this.segments[this.segments.length - 1];
+    const top = this.segments.length ? this.segments[this.segments.length - 1] : undefined;
     if (!top) return "";
     let c = SEGMENT_CLASSES.get(top.name);
     if (c === undefined) SEGMENT_CLASSES.set(top.name, (c = segmentClass(top.name)));
@@ -656,7 +656,7 @@ export class Assembler {
   }
 
   private segmentIsCode(): boolean {
-    const top = this.segments[this.segments.length - 1];
+    const top = this.segments.length ? this.segments[this.segments.length - 1] : undefined;
     return !top || !/DATA|_LDATA|_PDATA|_IDATA|_SDATA/.test(top.name);
   }
 
@@ -665,7 +665,7 @@ export class Assembler {
   }
 
   closeSegment(name: string, span: SourceSpan): void {
-    const top = this.segments[this.segments.length - 1];
+    const top = this.segments.length ? this.segments[this.segments.length - 1] : undefined;
     if (!top || top.name !== name.toUpperCase()) {
       fail(diag("unbalanced-block", span, top ? `this closes \`${name}\` but \`${top.name}\` is open` : `this closes \`${name}\`, which is not open`));
     }

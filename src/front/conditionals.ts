@@ -22,8 +22,9 @@ export class ConditionalStack {
   private readonly frames: Frame[] = [];
 
   get active(): boolean {
-    const top = this.frames[this.frames.length - 1];
-    return top ? top.active : true;
+    // No `frames[-1]` when there is no frame: reading that index is a slow property lookup, on every line.
+    const n = this.frames.length;
+    return n === 0 ? true : this.frames[n - 1]!.active;
   }
 
   isConditional(word: string): boolean {
