@@ -66,15 +66,15 @@ class Parser {
     private readonly file: string,
   ) {}
 
+  // Reads stay inside the array: an out-of-bounds read is a slow path, and the end of a line is read often.
   private kind(offset = 0): number {
-    const t = this.toks[this.pos + offset];
-    return t ? t.tokenType.tokenTypeIdx! : -1;
+    const i = this.pos + offset;
+    return i < this.toks.length ? this.toks[i]!.tokenType.tokenTypeIdx! : -1;
   }
 
   private next(): IToken {
-    const t = this.toks[this.pos++];
-    if (!t) throw FAIL;
-    return t;
+    if (this.pos >= this.toks.length) throw FAIL;
+    return this.toks[this.pos++]!;
   }
 
   private expect(k: number): IToken {
