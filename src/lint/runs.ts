@@ -17,9 +17,11 @@ export abstract class Run {
   }
 }
 
-/** A fixpoint over blocks in any order (code with loops). */
+/** A fixpoint over blocks (code with loops): the lowest pending block first, so a loop's body is seen
+ *  after all that comes before it and the fixpoint is reached in few rounds. */
 export class FixpointRun extends Run {
   readonly inStates: Map<number, State>;
+  /** Pending block starts, sorted, smallest last. */
   readonly work: number[];
   readonly queued: Set<number>;
   constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
@@ -28,21 +30,24 @@ export class FixpointRun extends Run {
     this.work = [entry];
     this.queued = new Set([entry]);
   }
+  private enqueue(target: number): void {
+    if (this.queued.has(target)) return;
+    this.queued.add(target);
+    let k = this.work.length;
+    while (k > 0 && this.work[k - 1]! < target) k--;
+    this.work.splice(k, 0, target);
+  }
   edge(target: number, s: State): void {
     const old = this.inStates.get(target);
     if (!old) {
       this.inStates.set(target, s);
-      this.work.push(target);
-      this.queued.add(target);
+      this.enqueue(target);
       return;
     }
     const joined = State.join(old, s);
     if (!joined.equals(old)) {
       this.inStates.set(target, joined);
-      if (!this.queued.has(target)) {
-        this.work.push(target);
-        this.queued.add(target);
-      }
+      this.enqueue(target);
     }
   }
 }
