@@ -42,6 +42,9 @@ const PUNCT: Record<string, TokenType> = {
   "\\": T.Backslash,
 };
 
+/** PUNCT by character code. */
+const PUNCT_BY_CODE: (TokenType | undefined)[] = Array.from({ length: 128 }, (_, c) => PUNCT[String.fromCharCode(c)]);
+
 function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 64 || c === 36 || c === 63;
 }
@@ -144,8 +147,9 @@ export class Scanner {
   private pos = 0;
   private line = 1;
   private lineStart = 0;
-  /** The tokens of the line being scanned (for recognising a MACRO/REPT header at its end). */
-  private lineTokens: IToken[] = [];
+  /** The first two tokens of the line being scanned (for recognising a MACRO/REPT header at its end). */
+  private first: IToken | null = null;
+  private second: IToken | null = null;
   private pendingBody: IToken | null = null;
 
   /**
@@ -198,8 +202,9 @@ export class Scanner {
       if (c === 10 || c === 13) {
         const end = c === 13 && text.charCodeAt(pos + 1) === 10 ? pos + 2 : pos + 1;
         const newline = this.sharedNewlines ? SHARED_NEWLINE : this.make(T.NewLine, pos, end);
-        const header = isBlockHeader(this.lineTokens, 0, this.lineTokens.length);
-        this.lineTokens = [];
+        const header = this.first !== null && isBlockHeader(this.first, this.second);
+        this.first = null;
+        this.second = null;
         this.pos = end;
         this.line++;
         this.lineStart = end;
@@ -264,7 +269,7 @@ export class Scanner {
         end = pos + (dbl ? 2 : 1);
         type = dbl ? T.DoubleColon : T.Colon;
       } else {
-        type = PUNCT[text[pos]!];
+        type = c < 128 ? PUNCT_BY_CODE[c] : undefined;
         end = pos + 1;
       }
       if (!type) {
@@ -273,7 +278,8 @@ export class Scanner {
         continue;
       }
       const tok = this.make(type, pos, end);
-      this.lineTokens.push(tok);
+      if (this.first === null) this.first = tok;
+      else if (this.second === null) this.second = tok;
       this.pos = end;
       return tok;
     }
@@ -291,15 +297,12 @@ function percentOutEnd(text: string, pos: number): number {
   return PERCENT_OUT.test(text) ? PERCENT_OUT.lastIndex : -1;
 }
 
-/** Is the line tokens[from..to) a `Name MACRO …` or `REPT/IRP/IRPC …` header? */
-function isBlockHeader(tokens: IToken[], from: number, to: number): boolean {
-  if (to <= from) return false;
-  const first = tokens[from]!;
+/** Is a line whose first two tokens are these a `Name MACRO …` or `REPT/IRP/IRPC …` header? */
+function isBlockHeader(first: IToken, second: IToken | null): boolean {
   if (first.tokenType !== T.Identifier) return false;
   // Every opener has at most 6 letters: most heads are not looked up at all.
   if (first.image.length <= 6 && BLOCK_OPENERS.has(first.image.toUpperCase())) return true;
-  const second = tokens[from + 1];
-  return second !== undefined && from + 1 < to && second.tokenType === T.Identifier && second.image.length === 5 && second.image.toUpperCase() === "MACRO";
+  return second !== null && second.tokenType === T.Identifier && second.image.length === 5 && second.image.toUpperCase() === "MACRO";
 }
 
 /** Offset of the line holding the ENDM that closes a body starting at `start` (nesting counted),
