@@ -19,7 +19,7 @@ import type { CommentToken, DataItem, DeviceRecord, DispatchRecord, FrontResult,
 import { SymbolTable, type StrucInfo, type StrucField, type Sym } from "./symbols.js";
 import { handleDirective } from "./directives.js";
 import { handleVxdMacro, isVxdMacro } from "./vxd-macros.js";
-import { isMnemonic } from "../ir/mnemonics.js";
+import { isMnemonic, MNEMONICS } from "../ir/mnemonics.js";
 import { defineDeviceInc, defineVmmInc } from "./vmm-inc-symbols.js";
 import { suggest } from "./suggest.js";
 
@@ -390,12 +390,15 @@ export class Assembler {
 
   private command(s: Extract<Statement, { kind: "command" }>, line: SourceLine, file: string): void {
     const head = s.head.toUpperCase();
-    const sym = this.unit.symbols.get(s.head);
+    const sym = this.unit.symbols.getUpper(head);
     if (sym?.kind === "macro") return this.invokeMacro(sym.def, line, s, file);
     // The common case first: an instruction (a mnemonic no macro or structure hides).
-    if (!sym && isMnemonic(head) && !isVxdMacro(head)) {
-      this.emitInstr(s.head.toLowerCase(), s.operands, s.span, "");
-      return;
+    if (!sym) {
+      const lower = s.head.toLowerCase();
+      if (MNEMONICS.has(lower) && !isVxdMacro(head)) {
+        this.emitInstr(lower, s.operands, s.span, "");
+        return;
+      }
     }
     if (isVxdMacro(head)) return handleVxdMacro(this, head, s, line, file);
     if (isDataWord(head)) return this.defineData(null, s.headSpan, dataWordSize(head), s.operands, s.span, null);

@@ -47,6 +47,11 @@ export class SymbolTable {
     return this.map.get(upper(name));
   }
 
+  /** `get` for a name already in upper case. */
+  getUpper(key: string): Sym | undefined {
+    return this.map.get(key);
+  }
+
   has(name: string): boolean {
     return this.map.has(upper(name));
   }
