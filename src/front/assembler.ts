@@ -489,6 +489,7 @@ export class Assembler {
   private flushLabelsAsCode(): void {
     const index = this.instrs.length;
     for (; this.pendingAnonymous > 0; this.pendingAnonymous--) this.unit.anonymous.push(index);
+    if (this.pendingLabels.length === 0) return;
     for (const l of this.pendingLabels) this.setSymbol({ kind: "code", name: l.name, index, span: l.span });
     this.pendingLabels = [];
   }
