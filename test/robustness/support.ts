@@ -28,7 +28,11 @@ export function withinTime<T>(ms: number, what: string, f: () => T): T {
   try {
     callThunk.runInContext(timerContext, { timeout: ms });
   } catch (e) {
-    if (e instanceof Error && /timed out/.test(e.message) && out === null) throw new Error(`${what} did not finish within ${ms} ms (a hang?)`);
+    // The timeout error comes from another realm: not `instanceof Error` here.
+    const message = String((e as { message?: unknown } | null)?.message ?? "");
+    if (/^Script execution timed out/.test(message) && out === null) {
+      throw new Error(`${what} did not finish within ${ms} ms (a hang?); the last input assembled was ${JSON.stringify(lastInput).slice(0, 4000)}`);
+    }
     throw e;
   }
   return (out as { value: T } | null)!.value;
@@ -37,8 +41,12 @@ export function withinTime<T>(ms: number, what: string, f: () => T): T {
 /** Per-call bound: generous, as CI machines are slow, but a hang still ends. */
 export const CALL_LIMIT_MS = 5_000;
 
+/** The files assembleSafely was last given: named when a time limit is reached. */
+let lastInput: readonly SourceInput[] = [];
+
 /** assemble under a time limit. */
 export function assembleSafely(files: readonly SourceInput[], options: AssembleOptions = {}): AssembleResult {
+  lastInput = files;
   return withinTime(CALL_LIMIT_MS, "assemble", () => assemble(files, options));
 }
 
