@@ -1,11 +1,13 @@
 // Lint throughput: generates a large VxD-style source (one device, a control dispatch, many
 // modules of procedures, data, equates, event callbacks, conditional debug code, comments), runs
-// `bin/vmmasm lint` on it as a user would (start-up included) and prints lines per second as JSON.
+// `bin/vmmasm lint` on it as a user would (start-up included) and prints lines per second as JSON,
+// with the median time of each phase (VMMASM_LINT_TIMINGS) and the machine's load average, since
+// other processes on a shared machine slow it down.
 // Usage: node bench/lint.mjs [lines] [runs]        (after `npm run build`)
 //        node bench/lint.mjs --write file [lines]  (only write the generated source)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -230,24 +232,34 @@ function main() {
   writeFileSync(file, text);
   const bin = join(root, "bin", "vmmasm");
   const times = [];
+  const phases = [];
   let findings = null;
   for (let i = 0; i < runs + 1; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(bin, ["lint", "--format", "json", file], { encoding: "utf8", maxBuffer: 1 << 28 });
+    const r = spawnSync(bin, ["lint", "--format", "json", file], { encoding: "utf8", maxBuffer: 1 << 28, env: { ...process.env, VMMASM_LINT_TIMINGS: "1" } });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0 && r.status !== 1) throw new Error(`vmmasm lint exited ${r.status}: ${r.stderr}`);
     findings = JSON.parse(r.stdout).length;
-    if (i > 0) times.push(ms); // the first run only warms the file cache
+    if (i > 0) {
+      // the first run only warms the file cache
+      times.push(ms);
+      phases.push(JSON.parse(r.stderr.trim().split("\n").pop()));
+    }
   }
-  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const median = med(times);
+  const phase = (k) => +med(phases.map((p) => p[k])).toFixed(1);
   console.log(
     JSON.stringify(
       {
         lines,
         runs,
         medianMs: +median.toFixed(1),
+        bestMs: +Math.min(...times).toFixed(1),
         linesPerSecond: Math.round(lines / (median / 1000)),
+        medianPhasesMs: { assembleAndLower: phase("assemble"), analyse: phase("analyse"), rules: phase("rules"), startToOutput: phase("startedMs") },
         findings,
+        loadAverage: loadavg().map((x) => +x.toFixed(2)),
         goal: "linesPerSecond >= 200000",
       },
       null,
