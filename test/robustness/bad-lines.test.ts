@@ -3,7 +3,7 @@
 // one of them gets exactly one error, on its own line, and the valid lines get none.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assembleSafely, checkDiagnostics, errorsOf, params, withinTime } from "./support.js";
+import { assembleSafely, checkDiagnostics, errorsOf, params, PROPERTY_LIMIT_MS, withinTime } from "./support.js";
 
 const RUNS = 200;
 
@@ -85,7 +85,7 @@ const fileWithBadLines: fc.Arbitrary<Case> = fc
 
 describe("N bad lines yield N errors", () => {
   it(`each bad line gets exactly one error, on that line (${RUNS} runs)`, () => {
-    withinTime(20_000, "the bad-lines property", () =>
+    withinTime(PROPERTY_LIMIT_MS, "the bad-lines property", () =>
       fc.assert(
         fc.property(fileWithBadLines, ({ text, bad }) => {
           const files = [{ name: "bad.asm", text }];

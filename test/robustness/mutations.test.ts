@@ -3,7 +3,7 @@
 // and runs (50,000 steps, one extra VM) without an exception, with well-formed diagnostics.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyMutation, assembleSafely, checkDiagnostics, checkRun, exampleFiles, mutation, params, withinTime } from "./support.js";
+import { applyMutation, assembleSafely, checkDiagnostics, checkRun, exampleFiles, mutation, params, PROPERTY_LIMIT_MS, withinTime } from "./support.js";
 import { runSafely } from "./running.js";
 
 const MAX_STEPS = 50_000;
@@ -27,7 +27,7 @@ describe("mutated examples", () => {
 
   for (const [i, file] of examples.entries()) {
     it(`${file.name}: 1-4 mutations never throw (${RUNS_PER_EXAMPLE} runs)`, () => {
-      withinTime(20_000, `mutations of ${file.name}`, () =>
+      withinTime(PROPERTY_LIMIT_MS, `mutations of ${file.name}`, () =>
         fc.assert(
           fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
             const text = mutations.reduce(applyMutation, file.text);

@@ -4,13 +4,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runSafely } from "./running.js";
-import { assembleSafely, checkDiagnostics, checkRun, errorsOf, params, randomText, withinTime } from "./support.js";
+import { assembleSafely, checkDiagnostics, checkRun, errorsOf, params, randomText, PROPERTY_LIMIT_MS, withinTime } from "./support.js";
 
 const RUNS = 1000;
 
 describe("random input", () => {
   it(`assemble never throws and reports well-formed diagnostics (${RUNS} runs)`, () => {
-    withinTime(20_000, "the random-input property", () =>
+    withinTime(PROPERTY_LIMIT_MS, "the random-input property", () =>
       fc.assert(
         fc.property(randomText, (text) => {
           const files = [{ name: "random.asm", text }];
@@ -26,7 +26,7 @@ describe("random input", () => {
   });
 
   it(`the same holds for two files assembled together (${RUNS / 5} runs)`, () => {
-    withinTime(20_000, "the two-file property", () =>
+    withinTime(PROPERTY_LIMIT_MS, "the two-file property", () =>
       fc.assert(
         fc.property(randomText, randomText, (a, b) => {
           const files = [

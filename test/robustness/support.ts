@@ -50,10 +50,18 @@ export function assembleSafely(files: readonly SourceInput[], options: AssembleO
   return withinTime(CALL_LIMIT_MS, "assemble", () => assemble(files, options));
 }
 
+/** To explore beyond what CI runs: ROBUSTNESS_SEED=n mixes n into every property's seed, and
+ *  ROBUSTNESS_SCALE=k runs k times as many inputs (with k times the time limits). */
+const SEED_MIX = Number(process.env["ROBUSTNESS_SEED"] ?? 0) | 0;
+export const SCALE = Math.max(1, Number(process.env["ROBUSTNESS_SCALE"] ?? 1) || 1);
+
 /** A fixed seed per property, so that CI sees the same inputs every time. */
 export function params<T>(seed: number, numRuns: number): fc.Parameters<T> {
-  return { seed, numRuns, endOnFailure: false, verbose: 1 };
+  return { seed: (seed ^ Math.imul(SEED_MIX, 0x9e3779b1)) | 0, numRuns: Math.round(numRuns * SCALE), endOnFailure: false, verbose: 1 };
 }
+
+/** The time limit of a whole property: a hang guard, far above what it takes. */
+export const PROPERTY_LIMIT_MS = 25_000 * SCALE;
 
 // ---------------------------------------------------------------- checks
 

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { memoryFileSystem } from "../../src/front/files.js";
 import { runSafely } from "./running.js";
-import { assembleSafely, checkDiagnostics, checkRun, errorsOf, params, withinTime } from "./support.js";
+import { assembleSafely, checkDiagnostics, checkRun, errorsOf, params, PROPERTY_LIMIT_MS, withinTime } from "./support.js";
 
 function names(diags: readonly { name: string }[]): string[] {
   return diags.map((d) => d.name);
@@ -82,7 +82,7 @@ const graph = fc.integer({ min: 1, max: 5 }).chain((k) => fc.array(fc.array(fc.n
 
 describe("termination: random recursion", () => {
   it("macros invoking each other in any pattern end, with a macro-error exactly when they recurse (300 runs)", () => {
-    withinTime(20_000, "the macro-graph property", () =>
+    withinTime(PROPERTY_LIMIT_MS, "the macro-graph property", () =>
       fc.assert(
         fc.property(graph, fc.boolean(), (edges, viaRept) => {
           const text =
@@ -105,7 +105,7 @@ describe("termination: random recursion", () => {
   });
 
   it("files including each other in any pattern end, with include-recursive exactly when they recurse (300 runs)", () => {
-    withinTime(20_000, "the include-graph property", () =>
+    withinTime(PROPERTY_LIMIT_MS, "the include-graph property", () =>
       fc.assert(
         fc.property(graph, (edges) => {
           const files: Record<string, string> = {};
@@ -123,7 +123,7 @@ describe("termination: random recursion", () => {
   });
 
   it("text equates referring to each other in any pattern end (200 runs)", () => {
-    withinTime(20_000, "the text-equate property", () =>
+    withinTime(PROPERTY_LIMIT_MS, "the text-equate property", () =>
       fc.assert(
         fc.property(graph, (edges) => {
           const text = edges.map((refs, i) => `X${i} EQU <${refs.length ? refs.map((r) => `X${r}`).join(" + ") : "1"}>`).join("\n") + "\n\tmov eax, X0\n";

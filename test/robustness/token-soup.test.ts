@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runSafely } from "./running.js";
-import { assembleSafely, checkDiagnostics, checkRun, errorsOf, params, soupFile, withinTime } from "./support.js";
+import { assembleSafely, checkDiagnostics, checkRun, errorsOf, params, PROPERTY_LIMIT_MS, SCALE, soupFile, withinTime } from "./support.js";
 
 const RUNS = 500;
 const MAX_STEPS = 10_000;
@@ -24,7 +24,7 @@ const scaffold = fc.constantFrom(
 describe("token soup", () => {
   it(`assemble never throws; what assembles runs within ${MAX_STEPS} steps (${RUNS} runs)`, () => {
     let ran = 0;
-    withinTime(25_000, "the token-soup property", () =>
+    withinTime(PROPERTY_LIMIT_MS, "the token-soup property", () =>
       fc.assert(
         fc.property(scaffold, soupFile, scaffold, fc.nat(2), (before, soup, after, vms) => {
           const files = [{ name: "soup.asm", text: before + soup + after }];
@@ -38,8 +38,8 @@ describe("token soup", () => {
       ),
     );
     // The property is only meaningful if some soups get as far as running.
-    console.log(`token soup: ${ran} of ${RUNS} soups assembled and ran`);
-    expect(ran).toBeGreaterThan(RUNS / 10);
+    console.log(`token soup: ${ran} of ${Math.round(RUNS * SCALE)} soups assembled and ran`);
+    expect(ran).toBeGreaterThan((RUNS * SCALE) / 10);
   });
 
   it("a runaway program stops at the step bound with a step-limit diagnostic", () => {
