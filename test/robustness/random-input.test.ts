@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runSafely } from "./running.js";
 import { assembleSafely, checkDiagnostics, checkRun, errorsOf, params, randomText, PROPERTY_LIMIT_MS, withinTime } from "./support.js";
 
-const RUNS = 1000;
+const RUNS = 500;
 
 describe("random input", () => {
   it(`assemble never throws and reports well-formed diagnostics (${RUNS} runs)`, () => {
