@@ -136,9 +136,11 @@ export class AstBuilder {
     // Place each operand in the gap between commas by offset.
     const bounds = commas.map((t) => t.startOffset).sort((a, b) => a - b);
     const result: (Expr | null)[] = new Array(bounds.length + 1).fill(null);
+    // Operands come in source order, so the search goes on from the last one's gap (not from the
+    // first gap each time, which made a line of n operands cost n² steps).
+    let slot = 0;
     for (const o of ops) {
       const start = o.location?.startOffset ?? 0;
-      let slot = 0;
       while (slot < bounds.length && bounds[slot]! < start) slot++;
       result[slot] = this.operand(o);
     }

@@ -31,7 +31,7 @@ export function withinTime<T>(ms: number, what: string, f: () => T): T {
     // The timeout error comes from another realm: not `instanceof Error` here.
     const message = String((e as { message?: unknown } | null)?.message ?? "");
     if (/^Script execution timed out/.test(message) && out === null) {
-      throw new Error(`${what} did not finish within ${ms} ms (a hang?); the last input assembled was ${JSON.stringify(lastInput).slice(0, 4000)}`);
+      throw new Error(`${what} did not finish within ${ms} ms (a hang?); the last input assembleSafely was given is ${JSON.stringify(lastInput).slice(0, 4000)}`);
     }
     throw e;
   }
