@@ -215,6 +215,16 @@ export class Assembler {
     this.report(diag("macro-error", span, message, { help }));
   }
 
+  /** "Did you mean" hints left: each compares the name with every known one (vmm.inc alone has
+   *  some 1,300), so a file of thousands of unknown names gets hints for the first few hundred. */
+  private hintsLeft = 300;
+
+  hint(name: string, candidates: Iterable<string>): string | undefined {
+    if (this.hintsLeft <= 0) return undefined;
+    this.hintsLeft--;
+    return suggest(name, candidates);
+  }
+
   /** Where a diagnostic or item should point: the macro invocation when expanding. */
   spanOf(span: SourceSpan): SourceSpan {
     return this.origin ? this.origin.span : span;
@@ -414,7 +424,7 @@ export class Assembler {
       this.emitInstr(s.head.toLowerCase(), s.operands, s.span, "");
       return;
     }
-    const hint = suggest(s.head, [...this.unit.symbols.names()]);
+    const hint = this.hint(s.head, this.unit.symbols.names());
     fail(
       diag("unknown-instruction", s.headSpan, `\`${s.head}\` is not an instruction, directive or macro vmmasm knows`, {
         ...(hint ? { help: `did you mean \`${hint}\`?` } : { help: "define it as a MACRO, or check the spelling" }),
@@ -943,7 +953,7 @@ class UnitContext implements EvalContext {
   }
 
   undefinedName(name: string, span: SourceSpan): Value {
-    const hint = suggest(name, this.unit.symbols.names());
+    const hint = this.asm.hint(name, this.unit.symbols.names());
     fail(
       diag("undefined-symbol", span, `\`${name}\` is not defined`, {
         help: hint ? `did you mean \`${hint}\`?` : `define it, e.g. \`${name} equ 0\` for a number or \`${name} dd ?\` for a variable${this.final ? "" : ""}`,

@@ -10,7 +10,6 @@ import type { Expr, Statement } from "./ast.js";
 import { fail } from "./evaluate.js";
 import type { SourceLine } from "./lines.js";
 import { splitArguments, stripAngles } from "./macros.js";
-import { suggest } from "./suggest.js";
 
 type Command = Extract<Statement, { kind: "command" }>;
 
@@ -107,7 +106,7 @@ function serviceCall(asm: Assembler, head: string, s: Command, line: SourceLine)
   const jump = head.endsWith("JMP");
   const vmm = head.startsWith("VMM");
   if (!service || (vmm && service.device !== "VMM")) {
-    const hint = service ? undefined : suggest(name, (vmm ? VMM_SERVICES : ALL_SERVICES).map((x) => x.name));
+    const hint = service ? undefined : asm.hint(name, (vmm ? VMM_SERVICES : ALL_SERVICES).map((x) => x.name));
     asm.report(
       diag("unknown-service", target.span, service ? `\`${name}\` is a ${service.device} service, not a VMM one` : `\`${name}\` is not ${vmm ? "a VMM service" : "a service of VMM, VPICD, VTD, SHELL or DOSMGR"}`, {
         help: service
