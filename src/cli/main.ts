@@ -13,6 +13,12 @@ import { VERSION } from "../version.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+// Options several commands share (one definition each).
+const includeOption = (): Option => new Option("-I, --include <dir>", "directory to search for include files (repeatable)").argParser(collect).default([]);
+const defineOption = (): Option => new Option("-D, --define <name=value>", "define a symbol before assembly (repeatable)").argParser(collect).default([]);
+const colorOption = (): Option => new Option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)");
+const noColorOption = (): Option => new Option("--no-color", "never colour the output");
+
 function colorChoice(opts: { color?: boolean }): boolean | undefined {
   return opts.color === undefined ? undefined : opts.color;
 }
@@ -43,11 +49,11 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     .option("--json", "print the final state (registers, flags, VMs, events, output, diagnostics) as one JSON document")
     .option("--state", "print the final registers, flags and VMs after the output")
     .option("--on-violation <mode>", "when the program breaks a DDK rule: stop, or report and go on", "stop")
-    .option("-I, --include <dir>", "directory to search for include files (repeatable)", collect, [])
-    .option("-D, --define <name=value>", "define a symbol before assembly (repeatable)", collect, [])
+    .addOption(includeOption())
+    .addOption(defineOption())
     .addOption(new Option("--format <format>", "diagnostics format").choices(["pretty", "json"]).default("pretty"))
-    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
-    .option("--no-color", "never colour the output")
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .action((files: string[], opts) => {
       exitCode = runCommand(files, opts, consolePrinter(colorChoice(opts)));
     });
@@ -56,11 +62,11 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     .command("ir")
     .description("print the IR the machine runs: one instruction a line with its code address and source line")
     .argument("<files...>", "MASM sources")
-    .option("-I, --include <dir>", "directory to search for include files (repeatable)", collect, [])
-    .option("-D, --define <name=value>", "define a symbol before assembly (repeatable)", collect, [])
+    .addOption(includeOption())
+    .addOption(defineOption())
     .addOption(new Option("--format <format>", "diagnostics format").choices(["pretty", "json"]).default("pretty"))
-    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
-    .option("--no-color", "never colour the output")
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .action((files: string[], opts) => {
       exitCode = irCommand(files, opts, consolePrinter(colorChoice(opts)));
     });
@@ -71,11 +77,11 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     .argument("[files...]", "MASM sources to load first: their procedures and data can then be called and inspected")
     .option("--vms <n>", "VMs to create besides the System VM", "1")
     .option("--max-steps <n>", "stop a line after this many instructions", "10000000")
-    .option("-I, --include <dir>", "directory to search for include files (repeatable)", collect, [])
-    .option("-D, --define <name=value>", "define a symbol before assembly (repeatable)", collect, [])
+    .addOption(includeOption())
+    .addOption(defineOption())
     .option("--echo", "print each line read (for transcripts of piped input)")
-    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
-    .option("--no-color", "never colour the output")
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .action((files: string[], opts) => {
       exitCode = replCommand(files, opts, consolePrinter(colorChoice(opts)));
     });
@@ -85,8 +91,8 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     .description("the reference of a VMM service, System_Control message, PEF flag, device, structure field, instruction, diagnostic or lint rule, from the tables")
     .argument("[name]", "e.g. Call_VM_Event, Create_VM, PEF_Wait_For_STI, SHELL, Client_EAX, cmpxchg, E0707")
     .option("--list [kind]", "list one kind: services, messages, pef, devices, structures, fields, mnemonics, diagnostics, rules, symbols")
-    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
-    .option("--no-color", "never colour the output")
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .action((name: string | undefined, opts) => {
       exitCode = docCommand(name, opts, consolePrinter(colorChoice(opts)));
     });
@@ -95,14 +101,14 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     .command("lint")
     .description("check device sources against the rules the DDK states, without running them")
     .argument("<paths...>", "MASM sources, directories (every .asm in them) or globs (src/**/*.asm); all are linted as one program")
-    .option("-I, --include <dir>", "directory to search for include files (repeatable)", collect, [])
-    .option("-D, --define <name=value>", "define a symbol before assembly (repeatable)", collect, [])
+    .addOption(includeOption())
+    .addOption(defineOption())
     .option("--format <format>", "pretty, json (an array of findings) or sarif (SARIF 2.1.0)", "pretty")
     .option("--rule <id=setting>", "turn a rule off or set its severity: id=off|warn|error (repeatable)", collect, [])
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this")
     .option("--config <file>", "rule settings, include directories and defines (default: vmmasm-lint.json or .vmmasmrc.json in the project root)")
-    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
-    .option("--no-color", "never colour the output")
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .action((paths: string[], opts) => {
       exitCode = lintCommand(paths, opts, consolePrinter(colorChoice(opts) ?? shouldColor(process.stdout)));
     });
@@ -111,8 +117,8 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     .command("explain")
     .description("a lint rule: what it checks, why, its DDK source, and code that breaks and keeps it")
     .argument("<rule>", "a rule id, e.g. illegal-system-control-send (vmmasm rules lists them)")
-    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
-    .option("--no-color", "never colour the output")
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .action((rule: string, opts) => {
       exitCode = explainCommand(rule, consolePrinter(colorChoice(opts) ?? shouldColor(process.stdout)));
     });
@@ -121,8 +127,8 @@ export function buildCli(): { run(argv: readonly string[]): number } {
     .command("rules")
     .description("list the lint rules with their default severity")
     .option("--json", "print them as JSON")
-    .option("--color", "always colour the output (default: only on a terminal, never with NO_COLOR)")
-    .option("--no-color", "never colour the output")
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .action((opts) => {
       exitCode = rulesCommand(opts, consolePrinter(colorChoice(opts) ?? shouldColor(process.stdout)));
     });
