@@ -4,7 +4,7 @@
 // start (about 15 ms) and the compile of the bundle.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 
 mkdirSync("dist", { recursive: true });
 const common = { bundle: true, platform: "node", target: "node20", sourcemap: false, legalComments: "none", logLevel: "warning" };
@@ -25,9 +25,8 @@ rmSync("dist/vmmasm.blob", { force: true });
 rmSync("dist/vmmasm.blob.id", { force: true });
 try {
   execFileSync(process.execPath, ["--no-warnings", "--snapshot-blob", "dist/vmmasm.blob", "--build-snapshot", "dist/cli-snapshot.cjs"], { stdio: ["ignore", "ignore", "pipe"] });
-  // The blob fits only the node binary that made it: bin/vmmasm compares this line with the node it finds.
-  const s = statSync(process.execPath);
-  writeFileSync("dist/vmmasm.blob.id", `${process.execPath} ${s.size} ${Math.floor(s.mtimeMs / 1000)}\n`);
+  // The blob fits only the node binary that made it: bin/vmmasm starts that one, unless it is newer than the blob.
+  writeFileSync("dist/vmmasm.blob.id", `${process.execPath}\n`);
 } catch (e) {
   console.warn(`vmmasm build: no start-up snapshot (${e instanceof Error ? e.message.split("\n")[0] : e}); bin/vmmasm runs dist/cli.js instead`);
 }
