@@ -112,6 +112,15 @@ describe("time-outs", () => {
   });
 });
 
+describe("Get_VM_Exec_Time", () => {
+  it("gives the age of the VM in EBX, and refuses a handle that is not a VM", () => {
+    const src = program("mov eax, 30", "mov esi, OFFSET32 Cb", "VMMcall Set_Global_Time_Out", "ret", "Cb PROC", "VMMcall Get_VM_Exec_Time", 'Trace_Out "#EAX"', "mov ebx, 12345678h", "VMMcall Get_VM_Exec_Time", "ret", "Cb ENDP");
+    const r = run(src);
+    expect(r.output).toBe("0000001E\n");
+    expect(r.diagnostics[0]).toMatchObject({ name: "bad-vm-handle" });
+  });
+});
+
 describe("priority events", () => {
   const ask = (boost: string, flags: string, timeout = "0") => ["VMMcall Get_Sys_VM_Handle", "VMMcall Get_Next_VM_Handle", `mov eax, ${boost}`, `mov ecx, ${flags}`, `mov edi, ${timeout}`, "mov esi, OFFSET32 Cb", "VMMcall Call_Priority_VM_Event"];
 

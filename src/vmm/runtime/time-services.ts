@@ -92,13 +92,14 @@ service("Get_System_Time", (vmm, cpu) => {
 service("Get_Last_Updated_System_Time", (vmm, cpu) => {
   cpu.regs[Reg.EAX] = Math.floor(vmm.clock.now);
 });
-// The simulation runs every VM all the time, so a VM's execution time is its age.
-service("Get_VM_Exec_Time", (vmm, cpu) => {
-  cpu.regs[Reg.EAX] = Math.floor(vmm.clock.now - vmm.currentVm.createdAt);
-});
-service("Get_Last_Updated_VM_Exec_Time", (vmm, cpu) => {
-  cpu.regs[Reg.EAX] = Math.floor(vmm.clock.now - vmm.currentVm.createdAt);
-});
+// The simulation runs every VM all the time, so a VM's execution time is its age. Windows 95
+// takes the VM in EBX (the table's contract); Windows 3.1 read the current VM.
+function execTime(vmm: Vmm, cpu: Cpu, site: number, name: string): void {
+  requireVm(vmm, cpu.regs[Reg.EBX]!, site, name);
+  cpu.regs[Reg.EAX] = Math.floor(vmm.clock.now - vmm.vmByHandle(cpu.regs[Reg.EBX]!)!.createdAt);
+}
+service("Get_VM_Exec_Time", (vmm, cpu, site) => execTime(vmm, cpu, site, "Get_VM_Exec_Time"));
+service("Get_Last_Updated_VM_Exec_Time", (vmm, cpu, site) => execTime(vmm, cpu, site, "Get_Last_Updated_VM_Exec_Time"));
 
 /** Time-outs still armed, for the final state. */
 export function pendingTimeOuts(vmm: Vmm): { handle: number; kind: string; due: number }[] {
