@@ -58,9 +58,10 @@ export interface RuntimeIssue {
 
 const GENERAL = [Reg.EAX, Reg.ECX, Reg.EDX, Reg.EBX, Reg.ESP, Reg.EBP, Reg.ESI, Reg.EDI] as const;
 
-/** Services that may be called at interrupt time besides those the table marks asynchronous. */
+/** Whether a service may be called at interrupt time: the table says (VPICD's services are marked
+ *  there, except VPICD_Virtualize_IRQ, whose page says it is not asynchronous). */
 function asyncAllowed(s: ServiceInfo): boolean {
-  return s.async === true || (s.device as string) === "VPICD";
+  return s.async === true;
 }
 
 export class Vmm implements MachineHost {
@@ -167,7 +168,7 @@ export class Vmm implements MachineHost {
         "non-async-at-interrupt-time",
         `${service.name} is not an asynchronous service, but it was called at hardware-interrupt time`,
         site,
-        "at interrupt time call only asynchronous services (and VPICD's); schedule an event and do the rest in its callback",
+        "at interrupt time call only asynchronous services; schedule an event and do the rest in its callback",
       );
     }
     const message = this.handling[this.handling.length - 1]?.info;
