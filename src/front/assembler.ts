@@ -22,6 +22,7 @@ import { handleVxdMacro, isVxdMacro } from "./vxd-macros.js";
 import { isMnemonic, MNEMONICS } from "../ir/mnemonics.js";
 import { defineDeviceInc, defineVmmInc } from "./vmm-inc-symbols.js";
 import { suggest } from "./suggest.js";
+import { parseMasmNumber } from "./numbers.js";
 
 export interface AssembleOptions {
   readonly includeDirs?: readonly string[];
@@ -138,10 +139,8 @@ export class Assembler {
 
   private defineFromCommandLine(name: string, value: string): void {
     const span = null;
-    const n = /^-?\d/.test(value) ? Number(value.replace(/h$/i, "")) : NaN;
-    const num = /^[0-9][0-9a-f]*h$/i.test(value) ? parseInt(value.slice(0, -1), 16) : /^-?\d+$/.test(value) ? n : NaN;
-    if (value === "") this.unit.symbols.set({ kind: "equate", name, value: 1, redefinable: true, span });
-    else if (!Number.isNaN(num)) this.unit.symbols.set({ kind: "equate", name, value: num >>> 0, redefinable: true, span });
+    const num = value === "" ? 1 : /^-\d+$/.test(value) ? Number(value) : parseMasmNumber(value);
+    if (num !== null) this.unit.symbols.set({ kind: "equate", name, value: num >>> 0, redefinable: true, span });
     else this.unit.symbols.set({ kind: "text", name, text: value, span });
   }
 
@@ -345,7 +344,7 @@ export class Assembler {
     }
     switch (s.kind) {
       case "named":
-        return this.named(s, line, file);
+        return this.named(s);
       case "strucInstance": {
         const type = this.unit.symbols.get(s.type);
         if (type?.kind !== "struc") fail(diag("unknown-instruction", s.typeSpan, `\`${s.type}\` is not a STRUC type`));
@@ -356,7 +355,7 @@ export class Assembler {
     }
   }
 
-  private named(s: Extract<Statement, { kind: "named" }>, line: SourceLine, file: string): void {
+  private named(s: Extract<Statement, { kind: "named" }>): void {
     switch (s.directive) {
       case "=": {
         const value = this.evaluator().constant(s.operands[0]!);
@@ -394,14 +393,12 @@ export class Assembler {
         if (isDataWord(s.directive)) return this.defineData(s.name, s.nameSpan, dataWordSize(s.directive), s.operands, s.span, null);
         fail(diag("syntax-error", s.span, `unexpected \`${s.directive}\``));
     }
-    void line;
-    void file;
   }
 
   private command(s: Extract<Statement, { kind: "command" }>, line: SourceLine, file: string): void {
     const head = s.head.toUpperCase();
     const sym = this.unit.symbols.getUpper(head);
-    if (sym?.kind === "macro") return this.invokeMacro(sym.def, line, s, file);
+    if (sym?.kind === "macro") return this.invokeMacro(sym.def, line, s);
     // The common case first: an instruction (a mnemonic no macro or structure hides).
     if (!sym) {
       const lower = s.head.toLowerCase();
@@ -614,12 +611,12 @@ export class Assembler {
   }
 
   evaluator(anonBefore = this.unit.anonymous.length + this.pendingAnonymous): Evaluator {
-    return new Evaluator(this.evalContext(this.unit, anonBefore, false));
+    return new Evaluator(this.evalContext(this.unit, anonBefore));
   }
 
-  evalContext(unit: Unit, anonBefore: number, final: boolean): EvalContext {
+  evalContext(unit: Unit, anonBefore: number): EvalContext {
     // A class rather than an object of arrow functions: one is made per operand evaluated.
-    return new UnitContext(this, unit, anonBefore, final);
+    return new UnitContext(this, unit, anonBefore);
   }
 
   /** `$` for the evaluator: the current code or data location. */
@@ -705,7 +702,6 @@ export class Assembler {
     const st = this.struc!;
     let name: string | null = null;
     let size = 0;
-    let count = 1;
     let operands: readonly (Expr | null)[] = [];
     let span = s.span;
     if (s.kind === "named" && isDataWord(s.directive)) {
@@ -726,7 +722,6 @@ export class Assembler {
       fail(diag("syntax-error", s.span, "only data definitions are allowed inside a STRUC"));
     }
     const measured = this.data.measure(size, operands, null, this.evaluator());
-    count = measured.count;
     const total = measured.byteLength || size;
     const init = this.data.encodeConstant(size, operands, this.evaluator(), total);
     if (name) {
@@ -734,7 +729,6 @@ export class Assembler {
       this.setSymbol({ kind: "field", name, offset: st.offset, size, struc: st.name, span });
     }
     st.offset += total;
-    void count;
   }
 
   // ---------------------------------------------------------------- macros
@@ -754,7 +748,7 @@ export class Assembler {
     else this.skipNextEndm = true;
   }
 
-  invokeMacro(def: MacroDef, line: SourceLine, s: Extract<Statement, { kind: "command" }>, file: string): void {
+  invokeMacro(def: MacroDef, line: SourceLine, s: Extract<Statement, { kind: "command" }>): void {
     const rawArgs = splitArguments(stripComment(line.text.slice((s.headSpan.endColumn ?? 1) - 1)));
     const values = new Map<string, string>();
     def.params.forEach((p, i) => {
@@ -773,7 +767,6 @@ export class Assembler {
     const { locals, rest } = takeLocals(def.body);
     for (const l of locals) values.set(l.toUpperCase(), `??${(this.localCounter++).toString(16).toUpperCase().padStart(4, "0")}`);
     const text = substitute(rest, values).replace(/^\s*EXITM\b[\s\S]*$/im, "");
-    void file;
     this.expand(text, s.span, def.name);
   }
 
@@ -933,7 +926,6 @@ class UnitContext implements EvalContext {
     private readonly asm: Assembler,
     private readonly unit: Unit,
     private readonly anonBefore: number,
-    private readonly final: boolean,
   ) {}
 
   lookup(n: string): Sym | undefined {
@@ -956,7 +948,7 @@ class UnitContext implements EvalContext {
     const hint = this.asm.hint(name, this.unit.symbols.names());
     fail(
       diag("undefined-symbol", span, `\`${name}\` is not defined`, {
-        help: hint ? `did you mean \`${hint}\`?` : `define it, e.g. \`${name} equ 0\` for a number or \`${name} dd ?\` for a variable${this.final ? "" : ""}`,
+        help: hint ? `did you mean \`${hint}\`?` : `define it, e.g. \`${name} equ 0\` for a number or \`${name} dd ?\` for a variable`,
       }),
     );
   }

@@ -99,7 +99,7 @@ function collectSymbols(asm: Assembler): Map<string, SymbolInfo> {
 }
 
 export function evaluatorFor(asm: Assembler, unit: InstrItem["unit"], anonBefore: number): Evaluator {
-  return new Evaluator(asm.evalContext(unit, anonBefore, true));
+  return new Evaluator(asm.evalContext(unit, anonBefore));
 }
 
 function trap(mnemonic: string, why: string): Instr {

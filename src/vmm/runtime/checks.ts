@@ -3,11 +3,10 @@ import { VmmStop } from "./stop.js";
 import { hexOf } from "./hex.js";
 import type { Vmm } from "./vmm.js";
 
-export function requireVm(vmm: Vmm, handle: number, site: number, service: string): void {
+export function requireVm(vmm: Vmm, handle: number, service: string): void {
   if (!vmm.vmByHandle(handle)) {
     throw new VmmStop("bad-vm-handle", `${service} was given ${hexOf(handle)} in EBX, which is not the handle of a live VM`, "get a VM handle from Get_Cur_VM_Handle, Get_Sys_VM_Handle or Get_Next_VM_Handle");
   }
-  void site;
 }
 
 export function requireCode(vmm: Vmm, address: number, service: string, reg: string): void {

@@ -20,10 +20,11 @@ interface Request {
   readonly flags: number;
 }
 
-function schedule(vmm: Vmm, cpu: Cpu, site: number, r: Request): ScheduledEvent {
-  const ev = vmm.events.schedule({
+/** What the caller asked for: the event as the queue records it, before it has a handle. */
+function requested(vmm: Vmm, cpu: Cpu, site: number, r: Request, vm: number) {
+  return {
     kind: r.kind,
-    vm: r.vm,
+    vm,
     callback: u(cpu.regs[Reg.ESI]!),
     refData: u(cpu.regs[Reg.EDX]!),
     service: r.service,
@@ -31,7 +32,11 @@ function schedule(vmm: Vmm, cpu: Cpu, site: number, r: Request): ScheduledEvent 
     site,
     boost: r.boost,
     flags: r.flags,
-  });
+  };
+}
+
+function schedule(vmm: Vmm, cpu: Cpu, site: number, r: Request): ScheduledEvent {
+  const ev = vmm.events.schedule(requested(vmm, cpu, site, r, r.vm));
   cpu.regs[Reg.ESI] = ev.handle;
   const vm = r.vm ? vmm.vmByHandle(r.vm) : undefined;
   vmm.log("event", `${r.service}: scheduled ${vm ? `event for VM ${vm.id}` : "global event"} ${hexOf(ev.handle)} → ${nearestLabel(vmm.program, ev.callback)}${r.flags ? ` [${pefNames(r.flags).join(" ")}]` : ""}`, vm ?? null, ev.owner);
@@ -45,21 +50,7 @@ function schedule(vmm: Vmm, cpu: Cpu, site: number, r: Request): ScheduledEvent 
 
 function callNow(vmm: Vmm, cpu: Cpu, site: number, r: Request): void {
   const vm = r.vm ? vmm.vmByHandle(r.vm)! : vmm.currentVm;
-  const ev: ScheduledEvent = {
-    handle: 0,
-    kind: r.kind,
-    vm: vm.handle,
-    callback: u(cpu.regs[Reg.ESI]!),
-    refData: u(cpu.regs[Reg.EDX]!),
-    service: r.service,
-    owner: vmm.actor?.name ?? "VMM",
-    site,
-    boost: r.boost,
-    flags: r.flags,
-    seq: -1,
-    timer: null,
-    state: "ran",
-  };
+  const ev: ScheduledEvent = { ...requested(vmm, cpu, site, r, vm.handle), handle: 0, seq: -1, timer: null, state: "ran" };
   vmm.log("event", `${r.service}: callback ${nearestLabel(vmm.program, ev.callback)} called at once in VM ${vm.id}`, vm, ev.owner);
   if (r.boost && r.flags & pef("PEF_Dont_Unboost")) vmm.adjustPriority(vm, r.boost, `${r.service} boost kept (PEF_Dont_Unboost)`);
   vmm.callEventCallback(ev, vm);
@@ -82,11 +73,11 @@ function restrictionsMetNow(vmm: Vmm, r: Request): boolean {
 }
 
 service("Call_VM_Event", (vmm, cpu, site) => {
-  requireVm(vmm, cpu.regs[Reg.EBX]!, site, "Call_VM_Event");
+  requireVm(vmm, cpu.regs[Reg.EBX]!, "Call_VM_Event");
   callOrSchedule(vmm, cpu, site, { kind: "vm", service: "Call_VM_Event", vm: u(cpu.regs[Reg.EBX]!), boost: 0, flags: 0 });
 });
 service("Schedule_VM_Event", (vmm, cpu, site) => {
-  requireVm(vmm, cpu.regs[Reg.EBX]!, site, "Schedule_VM_Event");
+  requireVm(vmm, cpu.regs[Reg.EBX]!, "Schedule_VM_Event");
   requireCode(vmm, cpu.regs[Reg.ESI]!, "Schedule_VM_Event", "ESI");
   schedule(vmm, cpu, site, { kind: "vm", service: "Schedule_VM_Event", vm: u(cpu.regs[Reg.EBX]!), boost: 0, flags: 0 });
 });
@@ -133,7 +124,7 @@ function checkPriorityRequest(vmm: Vmm, cpu: Cpu, site: number, serviceName: str
 }
 
 service("Call_Priority_VM_Event", (vmm, cpu, site) => {
-  requireVm(vmm, cpu.regs[Reg.EBX]!, site, "Call_Priority_VM_Event");
+  requireVm(vmm, cpu.regs[Reg.EBX]!, "Call_Priority_VM_Event");
   const vm = u(cpu.regs[Reg.EBX]!);
   if (!checkPriorityRequest(vmm, cpu, site, "Call_Priority_VM_Event", vm)) return;
   callOrSchedule(vmm, cpu, site, { kind: "priority", service: "Call_Priority_VM_Event", vm, boost: cpu.regs[Reg.EAX]!, flags: u(cpu.regs[Reg.ECX]!) });
@@ -141,7 +132,7 @@ service("Call_Priority_VM_Event", (vmm, cpu, site) => {
 
 service("Call_Restricted_Event", (vmm, cpu, site) => {
   const vm = u(cpu.regs[Reg.EBX]!);
-  if (vm !== 0 && !(u(cpu.regs[Reg.ECX]!) & pef("PEF_Thread_Event"))) requireVm(vmm, vm, site, "Call_Restricted_Event");
+  if (vm !== 0 && !(u(cpu.regs[Reg.ECX]!) & pef("PEF_Thread_Event"))) requireVm(vmm, vm, "Call_Restricted_Event");
   if (!checkPriorityRequest(vmm, cpu, site, "Call_Restricted_Event", vm)) return;
   callOrSchedule(vmm, cpu, site, { kind: "restricted", service: "Call_Restricted_Event", vm, boost: cpu.regs[Reg.EAX]!, flags: u(cpu.regs[Reg.ECX]!) });
 });
@@ -174,11 +165,11 @@ service("Cancel_Restricted_Event", (vmm, cpu, site) => cancel(vmm, cpu, site, "r
 // ---------------------------------------------------------------- priorities and the critical section
 
 service("Adjust_Exec_Priority", (vmm, cpu, site) => {
-  requireVm(vmm, cpu.regs[Reg.EBX]!, site, "Adjust_Exec_Priority");
+  requireVm(vmm, cpu.regs[Reg.EBX]!, "Adjust_Exec_Priority");
   vmm.adjustPriority(vmm.vmByHandle(cpu.regs[Reg.EBX]!)!, cpu.regs[Reg.EAX]!, "Adjust_Exec_Priority");
 });
-service("Begin_Critical_Section", (vmm, _cpu, site) => {
-  vmm.claimCritical(vmm.currentVm, site);
+service("Begin_Critical_Section", (vmm) => {
+  vmm.claimCritical(vmm.currentVm);
 });
 service("End_Critical_Section", (vmm, _cpu, site) => {
   vmm.releaseCritical(site);

@@ -6,7 +6,8 @@ import { REPORTED_VMM_VERSION } from "../tables/constants.js";
 import { STANDARD_DEVICES } from "../tables/devices.js";
 import { isPrivateMessage, messageByValue, PRIVATE_MESSAGE_FIRST, PRIVATE_MESSAGE_LAST } from "../tables/messages.js";
 import { requireVm } from "./checks.js";
-import { broadcast, messageName } from "./system-control.js";
+import { broadcast } from "./system-control.js";
+import type { RuntimeDevice } from "./devices.js";
 import { VmmStop } from "./stop.js";
 import { hexOf } from "./hex.js";
 import { service } from "./service-registry.js";
@@ -17,11 +18,10 @@ const u = (v: number): number => v >>> 0;
 
 // ---------------------------------------------------------------- VM handles
 
-service("Get_VMM_Version", (vmm, cpu) => {
+service("Get_VMM_Version", (_vmm, cpu) => {
   cpu.regs[Reg.EAX] = (REPORTED_VMM_VERSION.major << 8) | REPORTED_VMM_VERSION.minor;
   cpu.regs[Reg.ECX] = REPORTED_VMM_VERSION.debugRevision;
   cpu.setFlag("cf", false);
-  void vmm;
 });
 service("Get_Cur_VM_Handle", (vmm, cpu) => {
   cpu.regs[Reg.EBX] = vmm.currentVm.handle;
@@ -39,12 +39,12 @@ service("Validate_VM_Handle", (vmm, cpu) => {
   cpu.setFlag("cf", vmm.vmByHandle(cpu.regs[Reg.EBX]!) === undefined);
 });
 service("Debug_Test_Valid_Handle", (vmm, cpu, site) => {
-  requireVm(vmm, cpu.regs[Reg.EBX]!, site, "Assert_VM_Handle (Debug_Test_Valid_Handle)");
+  requireVm(vmm, cpu.regs[Reg.EBX]!, "Assert_VM_Handle (Debug_Test_Valid_Handle)");
 });
 service("Get_Next_VM_Handle", (vmm, cpu, site) => {
   const live = vmm.vms.filter((v) => v.state !== "destroyed");
   const at = live.findIndex((v) => u(v.handle) === u(cpu.regs[Reg.EBX]!));
-  if (at < 0) requireVm(vmm, cpu.regs[Reg.EBX]!, site, "Get_Next_VM_Handle");
+  if (at < 0) requireVm(vmm, cpu.regs[Reg.EBX]!, "Get_Next_VM_Handle");
   cpu.regs[Reg.EBX] = live[(at + 1) % live.length]!.handle;
 });
 service("Get_VMM_Reenter_Count", (vmm, cpu) => {
@@ -85,26 +85,23 @@ function checkSend(vmm: Vmm, message: number, site: number): void {
   );
 }
 
-service("System_Control", (vmm, cpu, site) => {
+/** Sends EAX with the caller's EBX/ESI/EDI/EDX; the caller keeps its registers and gets CF. */
+function sendForCaller(vmm: Vmm, cpu: Cpu, site: number, only?: RuntimeDevice): void {
   const message = u(cpu.regs[Reg.EAX]!);
   checkSend(vmm, message, site);
   const saved = vmm.saveRegisters();
-  const result = broadcast(vmm, message, { ebx: saved[Reg.EBX]!, esi: saved[Reg.ESI]!, edi: saved[Reg.EDI]!, edx: saved[Reg.EDX]! }, { site });
+  const result = broadcast(vmm, message, { ebx: saved[Reg.EBX]!, esi: saved[Reg.ESI]!, edi: saved[Reg.EDI]!, edx: saved[Reg.EDX]! }, { site, ...(only ? { only } : {}) });
   vmm.restoreRegisters(saved);
   cpu.setFlag("cf", result.cf);
-});
+}
+
+service("System_Control", (vmm, cpu, site) => sendForCaller(vmm, cpu, site));
 
 service("Directed_Sys_Control", (vmm, cpu, site) => {
-  const message = u(cpu.regs[Reg.EAX]!);
   const ddb = u(cpu.regs[Reg.ECX]!);
   const target = vmm.devices.find((d) => d.ddb !== 0 && u(d.ddb) === ddb);
   if (!target) throw new VmmStop("bad-declaration", `Directed_Sys_Control: ECX=${hexOf(ddb)} is not the DDB of a loaded device`, "load ECX with OFFSET32 <Name>_DDB");
-  checkSend(vmm, message, site);
-  const saved = vmm.saveRegisters();
-  const result = broadcast(vmm, message, { ebx: saved[Reg.EBX]!, esi: saved[Reg.ESI]!, edi: saved[Reg.EDI]!, edx: saved[Reg.EDX]! }, { site, only: target });
-  vmm.restoreRegisters(saved);
-  cpu.setFlag("cf", result.cf);
-  void messageName;
+  sendForCaller(vmm, cpu, site, target);
 });
 
 // ---------------------------------------------------------------- debugging output and errors

@@ -66,7 +66,7 @@ function setTimeOut(vmm: Vmm, cpu: Cpu, site: number, kind: TimeOutKind, service
 
 service("Set_Global_Time_Out", (vmm, cpu, site) => setTimeOut(vmm, cpu, site, "global", "Set_Global_Time_Out"));
 service("Set_VM_Time_Out", (vmm, cpu, site) => {
-  requireVm(vmm, cpu.regs[Reg.EBX]!, site, "Set_VM_Time_Out");
+  requireVm(vmm, cpu.regs[Reg.EBX]!, "Set_VM_Time_Out");
   setTimeOut(vmm, cpu, site, "vm", "Set_VM_Time_Out");
 });
 service("Set_Async_Time_Out", (vmm, cpu, site) => setTimeOut(vmm, cpu, site, "async", "Set_Async_Time_Out"));
@@ -95,7 +95,7 @@ service("Get_Last_Updated_System_Time", (vmm, cpu) => {
 // The simulation runs every VM all the time, so a VM's execution time is its age. Windows 95
 // takes the VM in EBX (the table's contract); Windows 3.1 read the current VM.
 function execTime(vmm: Vmm, cpu: Cpu, site: number, name: string): void {
-  requireVm(vmm, cpu.regs[Reg.EBX]!, site, name);
+  requireVm(vmm, cpu.regs[Reg.EBX]!, name);
   cpu.regs[Reg.EAX] = Math.floor(vmm.clock.now - vmm.vmByHandle(cpu.regs[Reg.EBX]!)!.createdAt);
 }
 service("Get_VM_Exec_Time", (vmm, cpu, site) => execTime(vmm, cpu, site, "Get_VM_Exec_Time"));

@@ -363,7 +363,7 @@ export class Vmm implements MachineHost {
 
   // ---------------------------------------------------------------- the critical section
 
-  claimCritical(vm: VirtualMachine, site: number): void {
+  claimCritical(vm: VirtualMachine): void {
     if (this.critOwner && this.critOwner !== vm) {
       throw new VmmStop("would-block", `Begin_Critical_Section in VM ${vm.id} while VM ${this.critOwner.id} owns the critical section: the caller would block`, "the simulation runs device code without threads of its own, so it cannot block it; release the section before the event or callback returns", [`claimed ${this.critCount} time(s) by VM ${this.critOwner.id}`]);
     }
@@ -372,7 +372,6 @@ export class Vmm implements MachineHost {
       this.adjustPriority(vm, boost("Critical_Section_Boost"), "Begin_Critical_Section");
     }
     this.critCount++;
-    void site;
   }
 
   releaseCritical(site: number): void {
