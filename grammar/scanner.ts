@@ -128,6 +128,27 @@ function dotNameEnd(text: string, start: number): number {
   return i;
 }
 
+/**
+ * A token. A class of its own rather than an object literal: Chevrotain makes its own tokens as
+ * literals of the same shape with NaN positions, and sharing their hidden class would make V8 box
+ * every position of every token (and of every span made from one) as a heap number.
+ */
+class Token implements IToken {
+  tokenTypeIdx: number;
+  constructor(
+    readonly image: string,
+    readonly startOffset: number,
+    readonly endOffset: number,
+    readonly startLine: number,
+    readonly startColumn: number,
+    readonly endLine: number,
+    readonly endColumn: number,
+    public tokenType: TokenType,
+  ) {
+    this.tokenTypeIdx = tokenType.tokenTypeIdx!;
+  }
+}
+
 export function scan(source: string): ScanResult {
   const scanner = new Scanner(source);
   const tokens: IToken[] = [];
@@ -166,17 +187,7 @@ export class Scanner {
   }
 
   private make(type: TokenType, start: number, end: number, endLine = this.line, endLineStart = this.lineStart): IToken {
-    return {
-      image: this.text.slice(start, end),
-      startOffset: start,
-      endOffset: end - 1,
-      startLine: this.line,
-      startColumn: start - this.lineStart + 1,
-      endLine,
-      endColumn: end - 1 - endLineStart + 1,
-      tokenType: type,
-      tokenTypeIdx: type.tokenTypeIdx!,
-    };
+    return new Token(this.text.slice(start, end), start, end - 1, this.line, start - this.lineStart + 1, endLine, end - endLineStart, type);
   }
 
   /** The BlockBody that follows the line break just returned, taken out of the stream (or null). */
@@ -288,7 +299,7 @@ export class Scanner {
 }
 
 /** The line break a Scanner with `sharedNewlines` returns (no position: only its type counts). */
-const SHARED_NEWLINE: IToken = { image: "\n", startOffset: -1, endOffset: -1, startLine: -1, startColumn: -1, endLine: -1, endColumn: -1, tokenType: T.NewLine, tokenTypeIdx: T.NewLine.tokenTypeIdx! };
+const SHARED_NEWLINE: IToken = new Token("\n", -1, -1, -1, -1, -1, -1, T.NewLine);
 
 const PERCENT_OUT = /%out\b[^\r\n]*/iy;
 
