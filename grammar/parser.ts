@@ -296,7 +296,13 @@ const OPERANDS = new Set([T.NumberLit.tokenTypeIdx, T.StringLit.tokenTypeIdx, T.
  * for each prefix operator still waiting for its operand. A line deeper than MAX_NESTING is not
  * given to a parser (JavaScript's stack overflowing inside Chevrotain leaves it in a bad state).
  */
-export function nestingDepth(tokens: readonly IToken[]): number {
+/** Would the line make the parsers recurse deeper than MAX_NESTING? */
+export function nestsTooDeep(tokens: readonly IToken[]): boolean {
+  // Each token adds at most 10: a short line (nearly every line) cannot come near the bound.
+  return tokens.length * 10 > MAX_NESTING && nestingDepth(tokens) > MAX_NESTING;
+}
+
+function nestingDepth(tokens: readonly IToken[]): number {
   const pending: number[] = [0];
   let sum = 0;
   let max = 0;

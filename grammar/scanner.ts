@@ -184,6 +184,16 @@ export class Scanner {
   ) {
     const eof = source.indexOf("\x1a");
     this.text = eof >= 0 ? source.slice(0, eof) : source;
+    this.hasCR = this.text.indexOf("\r") >= 0;
+  }
+
+  /** Whether any line ends in CR: without one, the end of a line is found by the faster indexOf. */
+  private readonly hasCR: boolean;
+
+  private lineEndFrom(i: number): number {
+    if (this.hasCR) return lineEnd(this.text, i);
+    const nl = this.text.indexOf("\n", i);
+    return nl < 0 ? this.text.length : nl;
   }
 
   private make(type: TokenType, start: number, end: number, endLine = this.line, endLineStart = this.lineStart): IToken {
@@ -251,7 +261,7 @@ export class Scanner {
         continue;
       }
       if (c === 59 /* ; */) {
-        end = lineEnd(text, pos + 1);
+        end = this.lineEndFrom(pos + 1);
         if (this.keepComment === null || this.keepComment(text.slice(pos, end))) this.comments.push(this.make(T.Comment, pos, end));
         this.pos = end;
         continue;

@@ -2,13 +2,13 @@
 // Includes, conditional assembly, equates, macros, STRUC and segments are handled here, in
 // source order, so that every later stage sees one flat program.
 import type { IToken } from "chevrotain";
-import { lineParser, MAX_NESTING, nestingDepth } from "../../grammar/parser.js";
+import { lineParser, nestsTooDeep } from "../../grammar/parser.js";
 import { Colon, DoubleColon, Identifier, KwEqu, KwMacro, KwTextequ } from "../../grammar/tokens.js";
 import { Layout, Op, type SourceSpan } from "../ir/types.js";
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Expr, ParsedLine, Statement } from "./ast.js";
 import { AstBuilder } from "./cst-to-ast.js";
-import { parseLine } from "./parse-line.js";
+import { parseExpressionTokens, parseLine } from "./parse-line.js";
 import { ConditionalStack } from "./conditionals.js";
 import { DataLayout } from "./data.js";
 import { Evaluator, FrontError, fail, isStackOverflow, tooDeep, type EvalContext, type Value } from "./evaluate.js";
@@ -22,6 +22,7 @@ import { handleVxdMacro, isVxdMacro } from "./vxd-macros.js";
 import { isMnemonic, MNEMONICS } from "../ir/mnemonics.js";
 import { defineDeviceInc, defineVmmInc } from "./vmm-inc-symbols.js";
 import { suggest } from "./suggest.js";
+import { headWord } from "./head-words.js";
 import { parseMasmNumber } from "./numbers.js";
 
 export interface AssembleOptions {
@@ -259,10 +260,11 @@ export class Assembler {
     const toks = line.tokens;
     const labelled = toks.length >= 2 && toks[0]!.tokenType === Identifier && (toks[1]!.tokenType === Colon || toks[1]!.tokenType === DoubleColon);
     const headTok = labelled ? toks[2] : toks[0];
-    const head = headTok ? headTok.image.toUpperCase() : "";
+    const word = headTok ? headWord(headTok.image) : null;
+    const head = word ? word.upper : "";
 
     // Conditional assembly is decided before anything else on the line.
-    if (!labelled && this.conditionals.isConditional(head)) {
+    if (!labelled && word?.conditional) {
       try {
         this.conditionals.handle(head, this.restAfter(line, toks[0]!), this.lineSpan(file, line, toks[0]!), (e) => this.conditionValue(e, file, line), (n) => this.isDefined(n));
       } catch (e) {
@@ -287,7 +289,7 @@ export class Assembler {
       }
       const second = toks[1];
       if (!labelled && second && toks[0]!.tokenType === Identifier) {
-        if (second.tokenType === KwEqu) return this.defineEquate(toks[0]!, this.restAfter(line, second), this.lineSpan(file, line, toks[0]!));
+        if (second.tokenType === KwEqu) return this.defineEquate(line, file);
         if (second.tokenType === KwTextequ) return this.defineText(toks[0]!, stripAngles(this.restAfter(line, second)), this.lineSpan(file, line, toks[0]!));
         if (second.tokenType === KwMacro || second.image.toUpperCase() === "MACRO") return this.defineMacro(toks[0]!, this.restAfter(line, second), line, file);
       }
@@ -307,7 +309,7 @@ export class Assembler {
   }
 
   private assembleParsed(file: string, line: SourceLine): void {
-    if (nestingDepth(line.tokens) > MAX_NESTING) fail(tooDeep(this.lineSpan(file, line, line.tokens[0]!)));
+    if (nestsTooDeep(line.tokens)) fail(tooDeep(this.lineSpan(file, line, line.tokens[0]!)));
     const fast = parseLine(line.tokens, file);
     if (fast) {
       if (fast.label) this.defineLabel(fast.label.name, fast.label.span);
@@ -396,18 +398,16 @@ export class Assembler {
   }
 
   private command(s: Extract<Statement, { kind: "command" }>, line: SourceLine, file: string): void {
-    const head = s.head.toUpperCase();
+    const word = headWord(s.head);
+    const head = word.upper;
     const sym = this.unit.symbols.getUpper(head);
     if (sym?.kind === "macro") return this.invokeMacro(sym.def, line, s);
     // The common case first: an instruction (a mnemonic no macro or structure hides).
-    if (!sym) {
-      const lower = s.head.toLowerCase();
-      if (MNEMONICS.has(lower) && !isVxdMacro(head)) {
-        this.emitInstr(lower, s.operands, s.span, "");
-        return;
-      }
+    if (!sym && word.mnemonic !== null && !word.vxdMacro) {
+      this.emitInstr(word.mnemonic, s.operands, s.span, "");
+      return;
     }
-    if (isVxdMacro(head)) return handleVxdMacro(this, head, s, line, file);
+    if (word.vxdMacro) return handleVxdMacro(this, head, s, line, file);
     if (isDataWord(head)) return this.defineData(null, s.headSpan, dataWordSize(head), s.operands, s.span, null);
     if (sym?.kind === "struc") return this.defineData(null, s.headSpan, 0, s.operands, s.span, sym.info);
     if (head === "REP" || head === "REPE" || head === "REPZ" || head === "REPNE" || head === "REPNZ" || head === "LOCK") {
@@ -554,12 +554,23 @@ export class Assembler {
     return pieces.join("");
   }
 
-  private defineEquate(nameTok: IToken, rest: string, span: SourceSpan): void {
+  /** `name EQU value`: a constant when the value is one, else a text equate. */
+  private defineEquate(line: SourceLine, file: string): void {
+    const toks = line.tokens;
+    const nameTok = toks[0]!;
+    const span = this.lineSpan(file, line, nameTok);
     const name = nameTok.image;
     const existing = this.unit.symbols.get(name);
-    if (rest.startsWith("<") && rest.endsWith(">")) return this.defineText(nameTok, stripAngles(rest), span);
-    const value = this.tryConstant(rest, span);
-    if (value === null) return this.defineText(nameTok, rest, span);
+    // Most values are read from the line's own tokens; the raw text is cut out only when needed.
+    const parsed = toks.length > 2 && toks[2]!.image[0] !== "<" && !nestsTooDeep(toks) ? parseExpressionTokens(toks, 2, file) : null;
+    let value: number | null;
+    if (parsed) value = this.constantOf(parsed);
+    else {
+      const rest = this.restAfter(line, toks[1]!);
+      if (rest.startsWith("<") && rest.endsWith(">")) return this.defineText(nameTok, stripAngles(rest), span);
+      value = this.tryConstant(rest, span);
+    }
+    if (value === null) return this.defineText(nameTok, this.restAfter(line, toks[1]!), span);
     if (existing) {
       if (existing.kind === "equate" && (existing.value >>> 0) === (value >>> 0)) return;
       this.duplicate(name, span, existing);
@@ -574,7 +585,11 @@ export class Assembler {
 
   /** Evaluates `text` as a constant expression, or null if it is not one (yet). */
   tryConstant(text: string, span: SourceSpan): number | null {
-    const e = this.parseExpression(text, span);
+    return this.constantOf(this.parseExpression(text, span));
+  }
+
+  /** The value of a parsed expression, or null if it is not constant (yet). */
+  private constantOf(e: Expr | null): number | null {
     if (!e) return null;
     try {
       return this.evaluator().constant(e);
@@ -589,7 +604,7 @@ export class Assembler {
     if (text.trim() === "") return null;
     const split = splitLines("?? " + text, span.file);
     const line = split.lines[0];
-    if (split.diagnostics.length > 0 || !line || split.lines.length !== 1 || nestingDepth(line.tokens) > MAX_NESTING) return null;
+    if (split.diagnostics.length > 0 || !line || split.lines.length !== 1 || nestsTooDeep(line.tokens)) return null;
     let built = parseLine(line.tokens, span.file);
     if (!built) {
       const parser = lineParser();

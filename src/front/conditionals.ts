@@ -18,6 +18,11 @@ interface Frame {
 const OPENERS = new Set(["IF", "IFE", "IFDEF", "IFNDEF", "IFB", "IFNB", "IFIDN", "IFIDNI", "IFDIF", "IFDIFI", "IF1", "IF2"]);
 const ELSE_IFS = new Set(["ELSEIF", "ELSEIFE", "ELSEIFDEF", "ELSEIFNDEF", "ELSEIFB", "ELSEIFNB", "ELSEIFIDN", "ELSEIFIDNI", "ELSEIFDIF", "ELSEIFDIFI"]);
 
+/** Is this (upper-case) word one of the IF family, an ELSE or ENDIF? */
+export function isConditionalWord(word: string): boolean {
+  return OPENERS.has(word) || ELSE_IFS.has(word) || word === "ELSE" || word === "ENDIF";
+}
+
 export class ConditionalStack {
   private readonly frames: Frame[] = [];
 
@@ -27,9 +32,6 @@ export class ConditionalStack {
     return n === 0 ? true : this.frames[n - 1]!.active;
   }
 
-  isConditional(word: string): boolean {
-    return OPENERS.has(word) || ELSE_IFS.has(word) || word === "ELSE" || word === "ENDIF";
-  }
 
   unclosed(): SourceSpan[] {
     return this.frames.map((f) => f.span);

@@ -60,11 +60,15 @@ function startsExpression(k: number): boolean {
 }
 
 class Parser {
-  private pos = 0;
   constructor(
     private readonly toks: readonly IToken[],
     private readonly file: string,
+    private pos = 0,
   ) {}
+
+  atEnd(): boolean {
+    return this.pos === this.toks.length;
+  }
 
   // Reads stay inside the array: an out-of-bounds read is a slow path, and the end of a line is read often.
   private kind(offset = 0): number {
@@ -287,6 +291,19 @@ function lastSpan(operands: readonly (Expr | null)[]): SourceSpan | undefined {
     if (o) return o.span;
   }
   return undefined;
+}
+
+/** The expression that tokens[from…] make up exactly (an EQU's value), or null if they do not make one. */
+export function parseExpressionTokens(tokens: readonly IToken[], from: number, file: string): Expr | null {
+  if (from >= tokens.length) return null;
+  try {
+    const parser = new Parser(tokens, file, from);
+    const e = parser.expression();
+    return parser.atEnd() ? e : null;
+  } catch (e) {
+    if (e === FAIL) return null;
+    throw e;
+  }
 }
 
 /** The AST of one line of tokens, or null if the line does not parse (or has a malformed number). */
