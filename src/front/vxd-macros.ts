@@ -122,7 +122,8 @@ function serviceCall(asm: Assembler, head: string, s: Command, line: SourceLine)
     asm.emitSynthetic(jump ? Op.VXDJMP : Op.VXDCALL, UNKNOWN_SERVICE_ID, name, s.span, s.head.toLowerCase());
     return;
   }
-  const params = rawArgs(line, s).slice(1).filter((p) => p !== "");
+  // Parameters are operands after the service name (most calls have none: no need to cut the text).
+  const params = s.operands.length > 1 ? rawArgs(line, s).slice(1).filter((p) => p !== "") : [];
   if (jump && params.length > 0) fail(diag("bad-declaration", s.span, `${s.head} cannot pass parameters (the DDK's macro refuses them too)`));
   const list = params.length ? splitArguments(stripAngles(params.join(","))).filter((p) => p !== "") : [];
   if (list.length) asm.expand([...list].reverse().map((p) => `push ${p}`).join("\n"), s.span, s.head);
