@@ -1,5 +1,5 @@
 // Lexing: text → tokens (scanner.ts), then keywords re-typed.
-import type { IToken } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
 import { scan, type ScanResult } from "./scanner.js";
 import { Colon, DoubleColon, Identifier, KEYWORDS, NewLine } from "./tokens.js";
 
@@ -12,6 +12,18 @@ export function lex(source: string): LexResult {
 }
 
 const LONGEST_KEYWORD = Math.max(...[...KEYWORDS.keys()].map((k) => k.length));
+
+/** Spellings already looked up (operands repeat: eax, esi, OFFSET32 …); bounded for files of many names. */
+const spellings = new Map<string, TokenType | null>();
+
+function keywordOf(image: string): TokenType | null {
+  let k = spellings.get(image);
+  if (k === undefined) {
+    k = KEYWORDS.get(image.toUpperCase()) ?? null;
+    if (spellings.size < 8192) spellings.set(image, k);
+  }
+  return k;
+}
 
 /** Gives reserved words their keyword type, except a statement's first word (after an optional
  *  `label:`), which MASM reads as a mnemonic, directive or macro name. */
@@ -34,8 +46,8 @@ export function retypeKeywords(tokens: IToken[]): void {
       continue;
     }
     if (!head && t.image.length <= LONGEST_KEYWORD) {
-      const k = KEYWORDS.get(t.image.toUpperCase());
-      if (k !== undefined) {
+      const k = keywordOf(t.image);
+      if (k !== null) {
         t.tokenType = k;
         t.tokenTypeIdx = k.tokenTypeIdx!;
       }

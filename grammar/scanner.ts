@@ -321,8 +321,9 @@ function percentOutEnd(text: string, pos: number): number {
 /** Is a line whose first two tokens are these a `Name MACRO …` or `REPT/IRP/IRPC …` header? */
 function isBlockHeader(first: IToken, second: IToken | null): boolean {
   if (first.tokenType !== T.Identifier) return false;
-  // Every opener has at most 6 letters: most heads are not looked up at all.
-  if (first.image.length <= 6 && BLOCK_OPENERS.has(first.image.toUpperCase())) return true;
+  // Every opener has at most 6 letters and starts with F, I, R or W: most heads are not looked up at all.
+  const c = first.image.charCodeAt(0) | 0x20;
+  if (first.image.length <= 6 && (c === 0x66 || c === 0x69 || c === 0x72 || c === 0x77) && BLOCK_OPENERS.has(first.image.toUpperCase())) return true;
   return second !== null && second.tokenType === T.Identifier && second.image.length === 5 && second.image.toUpperCase() === "MACRO";
 }
 

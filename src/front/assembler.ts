@@ -49,6 +49,8 @@ interface OpenStruc {
 interface OpenSegment {
   readonly name: string;
   readonly span: SourceSpan;
+  /** Its class ("LOCKED", "PAGEABLE" …), worked out when it opens: every instruction asks. */
+  readonly cls: string;
 }
 
 export class Assembler {
@@ -389,7 +391,7 @@ export class Assembler {
         return;
       }
       case "SEGMENT":
-        this.segments.push({ name: s.name.toUpperCase(), span: s.nameSpan });
+        this.pushSegment(s.name, s.nameSpan);
         return;
       default:
         if (isDataWord(s.directive)) return this.defineData(s.name, s.nameSpan, dataWordSize(s.directive), s.operands, s.span, null);
@@ -675,10 +677,7 @@ export class Assembler {
 
   currentSegmentClass(): string {
     const top = this.segments.length ? this.segments[this.segments.length - 1] : undefined;
-    if (!top) return "";
-    let c = SEGMENT_CLASSES.get(top.name);
-    if (c === undefined) SEGMENT_CLASSES.set(top.name, (c = segmentClass(top.name)));
-    return c;
+    return top ? top.cls : "";
   }
 
   private segmentIsCode(): boolean {
@@ -687,7 +686,12 @@ export class Assembler {
   }
 
   openSegment(name: string, span: SourceSpan): void {
-    this.segments.push({ name: name.toUpperCase(), span });
+    this.pushSegment(name, span);
+  }
+
+  private pushSegment(name: string, span: SourceSpan): void {
+    const upper = name.toUpperCase();
+    this.segments.push({ name: upper, span, cls: segmentClass(upper) });
   }
 
   closeSegment(name: string, span: SourceSpan): void {
@@ -969,7 +973,6 @@ class UnitContext implements EvalContext {
   }
 }
 
-const SEGMENT_CLASSES = new Map<string, string>();
 
 /** The origin of an instruction written in the source (shared: most instructions have none). */
 const NO_ORIGIN: readonly string[] = Object.freeze([]);
