@@ -27,6 +27,11 @@ export class ConditionalStack {
     return n === 0 ? true : this.frames[n - 1]!.active;
   }
 
+  /** Inside at least one IF-family block. */
+  get nested(): boolean {
+    return this.frames.length > 0;
+  }
+
   isConditional(word: string): boolean {
     return OPENERS.has(word) || ELSE_IFS.has(word) || word === "ELSE" || word === "ENDIF";
   }

@@ -6,6 +6,7 @@ import { callbackClobbersPreserved } from "./rules/callback-clobbers-preserved.j
 import { cancelMismatch } from "./rules/cancel-mismatch.js";
 import { carryFromNonFailableMessage } from "./rules/carry-from-non-failable-message.js";
 import { controlDispatchNotLocked } from "./rules/control-dispatch-not-locked.js";
+import { debugQueryNotConditional } from "./rules/debug-query-not-conditional.js";
 import { dispatchEaxIsRelative } from "./rules/dispatch-eax-is-relative.js";
 import { ecxThroughSystemControl } from "./rules/ecx-through-system-control.js";
 import { eventHandleNotCleared } from "./rules/event-handle-not-cleared.js";
@@ -57,6 +58,7 @@ export const RULES: readonly Rule[] = [
   segmentRegisterWrite,
   useOffset32,
   pageableHandler,
+  debugQueryNotConditional,
   unresolved,
   unusedSuppression,
 ];
