@@ -18,6 +18,7 @@ import { pageableHandler } from "./rules/pageable-handler.js";
 import { pefFlagsConflict } from "./rules/pef-flags-conflict.js";
 import { priorityBoostUnset } from "./rules/priority-boost-unset.js";
 import { privateMessageRange } from "./rules/private-message-range.js";
+import { queryDestroyObjectionSilent } from "./rules/query-destroy-objection-silent.js";
 import { segmentRegisterWrite } from "./rules/segment-register-write.js";
 import { simulateIntForbidden } from "./rules/simulate-int-forbidden.js";
 import { stiInCriticalInit } from "./rules/sti-in-critical-init.js";
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   useOffset32,
   pageableHandler,
   debugQueryNotConditional,
+  queryDestroyObjectionSilent,
   unresolved,
   unusedSuppression,
 ];
