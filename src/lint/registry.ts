@@ -8,6 +8,7 @@ import { carryFromNonFailableMessage } from "./rules/carry-from-non-failable-mes
 import { controlDispatchNotLocked } from "./rules/control-dispatch-not-locked.js";
 import { debugQueryNotConditional } from "./rules/debug-query-not-conditional.js";
 import { dispatchEaxIsRelative } from "./rules/dispatch-eax-is-relative.js";
+import { dynamicInitExitUnpaired } from "./rules/dynamic-init-exit-unpaired.js";
 import { ecxThroughSystemControl } from "./rules/ecx-through-system-control.js";
 import { eventHandleNotCleared } from "./rules/event-handle-not-cleared.js";
 import { handlerClobbersPreserved } from "./rules/handler-clobbers-preserved.js";
@@ -61,6 +62,7 @@ export const RULES: readonly Rule[] = [
   pageableHandler,
   debugQueryNotConditional,
   queryDestroyObjectionSilent,
+  dynamicInitExitUnpaired,
   unresolved,
   unusedSuppression,
 ];
