@@ -7,6 +7,7 @@ import { cancelMismatch } from "./rules/cancel-mismatch.js";
 import { carryFromNonFailableMessage } from "./rules/carry-from-non-failable-message.js";
 import { controlDispatchNotLocked } from "./rules/control-dispatch-not-locked.js";
 import { debugQueryNotConditional } from "./rules/debug-query-not-conditional.js";
+import { debugStringRegsUnsaved } from "./rules/debug-string-regs-unsaved.js";
 import { dispatchEaxIsRelative } from "./rules/dispatch-eax-is-relative.js";
 import { dynamicInitExitUnpaired } from "./rules/dynamic-init-exit-unpaired.js";
 import { ecxThroughSystemControl } from "./rules/ecx-through-system-control.js";
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   debugQueryNotConditional,
   queryDestroyObjectionSilent,
   dynamicInitExitUnpaired,
+  debugStringRegsUnsaved,
   unresolved,
   unusedSuppression,
 ];
