@@ -12,6 +12,7 @@ import { dispatchEaxIsRelative } from "./rules/dispatch-eax-is-relative.js";
 import { dynamicInitExitUnpaired } from "./rules/dynamic-init-exit-unpaired.js";
 import { ecxThroughSystemControl } from "./rules/ecx-through-system-control.js";
 import { eventHandleNotCleared } from "./rules/event-handle-not-cleared.js";
+import { eventMemoryServiceUnsafe } from "./rules/event-memory-service-unsafe.js";
 import { handlerClobbersPreserved } from "./rules/handler-clobbers-preserved.js";
 import { illegalSystemControlSend } from "./rules/illegal-system-control-send.js";
 import { missingVmmInclude } from "./rules/missing-vmm-include.js";
@@ -65,6 +66,7 @@ export const RULES: readonly Rule[] = [
   queryDestroyObjectionSilent,
   dynamicInitExitUnpaired,
   debugStringRegsUnsaved,
+  eventMemoryServiceUnsafe,
   unresolved,
   unusedSuppression,
 ];
