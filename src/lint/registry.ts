@@ -11,6 +11,7 @@ import { debugStringRegsUnsaved } from "./rules/debug-string-regs-unsaved.js";
 import { dispatchEaxIsRelative } from "./rules/dispatch-eax-is-relative.js";
 import { dynamicInitExitUnpaired } from "./rules/dynamic-init-exit-unpaired.js";
 import { ecxThroughSystemControl } from "./rules/ecx-through-system-control.js";
+import { eventChangesClientRegs } from "./rules/event-changes-client-regs.js";
 import { eventHandleNotCleared } from "./rules/event-handle-not-cleared.js";
 import { eventMemoryServiceUnsafe } from "./rules/event-memory-service-unsafe.js";
 import { handlerClobbersPreserved } from "./rules/handler-clobbers-preserved.js";
@@ -67,6 +68,7 @@ export const RULES: readonly Rule[] = [
   dynamicInitExitUnpaired,
   debugStringRegsUnsaved,
   eventMemoryServiceUnsafe,
+  eventChangesClientRegs,
   unresolved,
   unusedSuppression,
 ];
