@@ -86,7 +86,12 @@ export class Assembler {
   /** Set while a line from a macro expansion is being assembled. */
   origin: Origin | null = null;
   /** The open Begin_Control_Dispatch block, if any. */
-  controlDispatch: { name: string; entries: { message: number; handler: string; span: SourceSpan }[]; span: SourceSpan } | null = null;
+  controlDispatch: { name: string; entries: { message: number; handler: string; span: SourceSpan; conditional: boolean }[]; span: SourceSpan } | null = null;
+
+  /** The line being assembled sits inside an IF-family block. */
+  get insideConditional(): boolean {
+    return this.conditionals.nested;
+  }
 
   constructor(private readonly options: AssembleOptions = {}) {
     this.fs = options.fs ?? nodeFileSystem;
@@ -450,6 +455,7 @@ export class Assembler {
       origin: this.origin?.chain ?? NO_ORIGIN,
       proc: proc?.name ?? "",
       segment: this.currentSegmentClass(),
+      conditional: this.conditionals.nested,
     });
     return index;
   }
@@ -473,7 +479,7 @@ export class Assembler {
     this.topRunOpen = false;
     const glue: Synthetic = { op: Op.JMP, extra: 0, text: null, target: -1 };
     this.topRunSkips.push(glue);
-    this.instrs.push({ mnemonic: "jmp", operands: [], span, unit: this.unit, anonBefore: this.unit.anonymous.length, prefix: "", synthetic: glue, origin: [], proc: "", segment: "" });
+    this.instrs.push({ mnemonic: "jmp", operands: [], span, unit: this.unit, anonBefore: this.unit.anonymous.length, prefix: "", synthetic: glue, origin: [], proc: "", segment: "", conditional: false });
   }
 
   private closeTopRun(span: SourceSpan): void {
@@ -482,7 +488,7 @@ export class Assembler {
     for (const s of this.topRunSkips) s.target = here;
     this.topRunSkips = [];
     this.topRunOpen = false;
-    this.instrs.push({ mnemonic: "halt", operands: [], span, unit: this.unit, anonBefore: this.unit.anonymous.length, prefix: "", synthetic: { op: Op.HALT, extra: 0, text: null, target: -1 }, origin: [], proc: "", segment: "" });
+    this.instrs.push({ mnemonic: "halt", operands: [], span, unit: this.unit, anonBefore: this.unit.anonymous.length, prefix: "", synthetic: { op: Op.HALT, extra: 0, text: null, target: -1 }, origin: [], proc: "", segment: "", conditional: false });
   }
 
   // ---------------------------------------------------------------- labels and symbols

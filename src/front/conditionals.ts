@@ -32,6 +32,10 @@ export class ConditionalStack {
     return n === 0 ? true : this.frames[n - 1]!.active;
   }
 
+  /** Inside at least one IF-family block. */
+  get nested(): boolean {
+    return this.frames.length > 0;
+  }
 
   unclosed(): SourceSpan[] {
     return this.frames.map((f) => f.span);

@@ -42,6 +42,8 @@ export interface InstrItem {
   readonly proc: string;
   /** Segment class the instruction is assembled in: "LOCKED", "PAGEABLE", "INIT", … or "". */
   readonly segment: string;
+  /** Assembled inside an IF-family block (IFDEF DEBUG …). */
+  readonly conditional: boolean;
 }
 
 export interface DataItem {
@@ -80,7 +82,8 @@ export interface DispatchRecord {
   /** The name given to Begin_Control_Dispatch; the control procedure is `<name>_Control`. */
   readonly name: string;
   readonly proc: string;
-  readonly entries: readonly { readonly message: number; readonly handler: string; readonly span: SourceSpan }[];
+  /** `conditional`: the Control_Dispatch line sits inside an IF-family block. */
+  readonly entries: readonly { readonly message: number; readonly handler: string; readonly span: SourceSpan; readonly conditional: boolean }[];
   /** The lowest message dispatched; with a jump table EAX arrives at a handler as message − low. */
   readonly low: number;
   /** End_Control_Dispatch built a jump table (more than one message, not too wide a range). */

@@ -165,7 +165,7 @@ function controlDispatch(asm: Assembler, s: Command): void {
   }
   const dup = block.entries.find((e) => e.message === message);
   if (dup) fail(diag("bad-declaration", s.span, "this message is already dispatched", { related: [{ span: dup.span, message: "dispatched here" }] }));
-  block.entries.push({ message, handler, span: asm.spanOf(s.span) });
+  block.entries.push({ message, handler, span: asm.spanOf(s.span), conditional: asm.insideConditional });
 }
 
 

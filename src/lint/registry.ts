@@ -6,9 +6,14 @@ import { callbackClobbersPreserved } from "./rules/callback-clobbers-preserved.j
 import { cancelMismatch } from "./rules/cancel-mismatch.js";
 import { carryFromNonFailableMessage } from "./rules/carry-from-non-failable-message.js";
 import { controlDispatchNotLocked } from "./rules/control-dispatch-not-locked.js";
+import { debugQueryNotConditional } from "./rules/debug-query-not-conditional.js";
+import { debugStringRegsUnsaved } from "./rules/debug-string-regs-unsaved.js";
 import { dispatchEaxIsRelative } from "./rules/dispatch-eax-is-relative.js";
+import { dynamicInitExitUnpaired } from "./rules/dynamic-init-exit-unpaired.js";
 import { ecxThroughSystemControl } from "./rules/ecx-through-system-control.js";
+import { eventChangesClientRegs } from "./rules/event-changes-client-regs.js";
 import { eventHandleNotCleared } from "./rules/event-handle-not-cleared.js";
+import { eventMemoryServiceUnsafe } from "./rules/event-memory-service-unsafe.js";
 import { handlerClobbersPreserved } from "./rules/handler-clobbers-preserved.js";
 import { illegalSystemControlSend } from "./rules/illegal-system-control-send.js";
 import { missingVmmInclude } from "./rules/missing-vmm-include.js";
@@ -17,6 +22,7 @@ import { pageableHandler } from "./rules/pageable-handler.js";
 import { pefFlagsConflict } from "./rules/pef-flags-conflict.js";
 import { priorityBoostUnset } from "./rules/priority-boost-unset.js";
 import { privateMessageRange } from "./rules/private-message-range.js";
+import { queryDestroyObjectionSilent } from "./rules/query-destroy-objection-silent.js";
 import { segmentRegisterWrite } from "./rules/segment-register-write.js";
 import { simulateIntForbidden } from "./rules/simulate-int-forbidden.js";
 import { stiInCriticalInit } from "./rules/sti-in-critical-init.js";
@@ -57,6 +63,12 @@ export const RULES: readonly Rule[] = [
   segmentRegisterWrite,
   useOffset32,
   pageableHandler,
+  debugQueryNotConditional,
+  queryDestroyObjectionSilent,
+  dynamicInitExitUnpaired,
+  debugStringRegsUnsaved,
+  eventMemoryServiceUnsafe,
+  eventChangesClientRegs,
   unresolved,
   unusedSuppression,
 ];

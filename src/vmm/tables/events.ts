@@ -107,6 +107,13 @@ export const EVENT_CALLBACK_ENTRY: readonly { reg: string; meaning: string }[] =
 export const EVENT_CALLBACK_MAY_MODIFY: readonly string[] = ["EAX", "EBX", "ECX", "EDX", "ESI", "EDI"];
 /** Priority and restricted event callbacks may also change the flags. */
 export const PRIORITY_EVENT_CALLBACK_MAY_MODIFY: readonly string[] = [...EVENT_CALLBACK_MAY_MODIFY, "Flags"];
+/**
+ * Memory-manager services (page and heap allocate, reallocate, free) an event callback may call only when
+ * it was scheduled with PEF_Wait_Not_Crit: at other event times the memory manager may be busy (W95DDK:S31D5).
+ */
+export const EVENT_WAIT_NOT_CRIT_SERVICES: readonly string[] = [
+  "_PageAllocate", "_PageReAllocate", "_PageFree", "_HeapAllocate", "_HeapReAllocate", "_HeapFree",
+];
 /** Implied by the lists above. */
 export const EVENT_CALLBACK_MUST_PRESERVE: readonly string[] = ["EBP", "ESP", "CS", "DS", "ES", "SS", "FS", "GS"];
 /** State on entry and the state the callback must return with (near RET, no return value). */
