@@ -2,12 +2,28 @@
 // measures (DUP counts must be constants then); the second writes values, which may be addresses
 // of labels defined anywhere.
 import { diag } from "../diagnostics/diagnostic.js";
+import type { SourceSpan } from "../ir/types.js";
 import type { Expr } from "./ast.js";
 import { fail, stringAsNumber, type Evaluator } from "./evaluate.js";
 import { splitArguments } from "./macros.js";
 import type { StrucInfo } from "./symbols.js";
 
 export type ExpressionParser = (text: string) => Expr | null;
+
+/** Parses the text of a STRUC initialiser's fields (the assembler does). */
+export interface ExpressionSource {
+  parseExpression(text: string, span: SourceSpan): Expr | null;
+}
+
+/** Where one data definition is being written, and how. */
+interface DataWrite {
+  pos: number;
+  readonly elementSize: number;
+  readonly struc: StrucInfo | null;
+  readonly ev: Evaluator;
+  readonly parser: ExpressionSource;
+  readonly span: SourceSpan;
+}
 
 const MAX_DATA = 64 * 1024 * 1024;
 
@@ -119,36 +135,40 @@ export class DataLayout {
     return out;
   }
 
-  /** Second pass: writes the values of one data definition at `address`. */
-  write(address: number, elementSize: number, operands: readonly (Expr | null)[], struc: StrucInfo | null, ev: Evaluator, parse: ExpressionParser): void {
-    let pos = address - this.base;
-    const put = (e: Expr | null): void => {
-      if (e && e.k === "dup") {
-        const n = ev.constant(e.count);
-        for (let i = 0; i < n; i++) for (const x of e.items) put(x);
-        return;
-      }
-      if (struc) {
-        this.writeStruc(pos, struc, e, ev, parse);
-        pos += struc.size;
-        return;
-      }
-      if (!e || (e.k === "name" && e.name === "?")) {
-        pos += elementSize;
-        return;
-      }
-      if (e.k === "str" && elementSize === 1) {
-        for (const ch of e.value) this.buf[pos++] = ch.charCodeAt(0) & 0xff;
-        return;
-      }
-      const v = ev.value(e);
-      if (v.base || v.index || v.reg) fail(diag("bad-expression", e.span, "a register cannot be stored as data"));
-      const n = v.str !== null ? stringAsNumber(v.str) : v.c;
-      checkFits(n, elementSize, e);
-      writeLE(this.buf, pos, elementSize, n);
-      pos += elementSize;
-    };
-    for (const e of operands.length ? operands : [null]) put(e);
+  /** Second pass: writes the values of one data definition at `address`. `span` is where the
+   *  definition stands, for expressions parsed from a STRUC initialiser's text. */
+  write(address: number, elementSize: number, operands: readonly (Expr | null)[], struc: StrucInfo | null, ev: Evaluator, parser: ExpressionSource, span: SourceSpan): void {
+    const w: DataWrite = { pos: address - this.base, elementSize, struc, ev, parser, span };
+    if (operands.length === 0) this.writeValue(w, null);
+    for (let i = 0; i < operands.length; i++) this.writeValue(w, operands[i] ?? null);
+  }
+
+  private writeValue(w: DataWrite, e: Expr | null): void {
+    if (e && e.k === "dup") {
+      const n = w.ev.constant(e.count);
+      for (let i = 0; i < n; i++) for (const x of e.items) this.writeValue(w, x);
+      return;
+    }
+    if (w.struc) {
+      this.writeStruc(w.pos, w.struc, e, w.ev, (text) => w.parser.parseExpression(text, w.span));
+      w.pos += w.struc.size;
+      return;
+    }
+    const elementSize = w.elementSize;
+    if (!e || (e.k === "name" && e.name === "?")) {
+      w.pos += elementSize;
+      return;
+    }
+    if (e.k === "str" && elementSize === 1) {
+      for (const ch of e.value) this.buf[w.pos++] = ch.charCodeAt(0) & 0xff;
+      return;
+    }
+    const v = w.ev.value(e);
+    if (v.base || v.index || v.reg) fail(diag("bad-expression", e.span, "a register cannot be stored as data"));
+    const n = v.str !== null ? stringAsNumber(v.str) : v.c;
+    checkFits(n, elementSize, e);
+    writeLE(this.buf, w.pos, elementSize, n);
+    w.pos += elementSize;
   }
 
   private writeStruc(pos: number, struc: StrucInfo, init: Expr | null, ev: Evaluator, parse: ExpressionParser): void {
@@ -175,6 +195,12 @@ export class DataLayout {
 }
 
 function writeLE(buf: Uint8Array, pos: number, size: number, value: number): void {
+  if (size <= 4 && Number.isFinite(value)) {
+    // The low 32 bits of the truncated value, as the 64-bit path below would give them.
+    const low = value >>> 0;
+    for (let i = 0; i < size; i++) buf[pos + i] = (low >>> (8 * i)) & 0xff;
+    return;
+  }
   let v = BigInt.asUintN(64, BigInt(Math.trunc(value)));
   for (let i = 0; i < size; i++) {
     buf[pos + i] = Number(v & 0xffn);

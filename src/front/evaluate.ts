@@ -2,7 +2,7 @@
 // brackets), maybe a memory reference, maybe a size. Constant contexts (EQU, IF, DUP) insist
 // that nothing but the constant is present.
 import { discardLineParser } from "../../grammar/parser.js";
-import type { SourceSpan } from "../ir/types.js";
+import { REG_NAMES16, REG_NAMES32, REG_NAMES8_HIGH, REG_NAMES8_LOW, type SourceSpan } from "../ir/types.js";
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Expr } from "./ast.js";
 import { registerByName, SEGMENT_REGISTERS, type RegisterRef } from "./registers.js";
@@ -75,6 +75,37 @@ export function constant(c: number): Value {
   };
 }
 
+/** A copy of `v` (a literal like `constant`'s, so that every value has one shape). */
+function copyValue(v: Value): Value {
+  return {
+    c: v.c,
+    base: v.base,
+    index: v.index,
+    scale: v.scale,
+    reg: v.reg,
+    mem: v.mem,
+    size: v.size,
+    codeIndex: v.codeIndex,
+    address: v.address,
+    str: v.str,
+    uninit: v.uninit,
+    short: v.short,
+    segReg: v.segReg,
+  };
+}
+
+/** Registers by the spellings sources use most: all lower case or all upper case. */
+const REGISTER_SPELLINGS = new Map<string, RegisterRef>();
+for (const n of [...REG_NAMES32, ...REG_NAMES16, ...REG_NAMES8_LOW, ...REG_NAMES8_HIGH]) {
+  const r = registerByName(n)!;
+  REGISTER_SPELLINGS.set(n, r);
+  REGISTER_SPELLINGS.set(n.toUpperCase(), r);
+}
+
+/** The longest name that can be a register or another name with a meaning of its own (`$`, `?`,
+ *  `@B`, `@F`). Upper-casing never shortens a string, so longer names can only be symbols. */
+const MAX_RESERVED_NAME = 3;
+
 /** A fresh value with some fields set (no spread copy: this is on every operand's path). */
 function withFields(v: Value, fields: Partial<Value>): Value {
   return Object.assign(v, fields);
@@ -102,6 +133,10 @@ export function typeSizeOfName(name: string): number | undefined {
 
 function hasRegs(v: Value): boolean {
   return v.base !== null || v.index !== null || v.reg !== null;
+}
+
+function u32(n: number): number {
+  return n >>> 0;
 }
 
 /** MASM reads a short string in an expression as a number, first character most significant. */
@@ -207,26 +242,9 @@ export class Evaluator {
   }
 
   private name(name: string, span: SourceSpan): Value {
-    const upper = name.toUpperCase();
-    const r = registerByName(upper);
-    if (r) {
-      const v = constant(0);
-      v.reg = r;
-      return v;
-    }
-    if (SEGMENT_REGISTERS.has(upper)) {
-      const v = constant(0);
-      v.segReg = upper;
-      return v;
-    }
-    if (upper === "$") return withFields(constant(this.ctx.here()), { address: true });
-    if (upper === "?") return withFields(constant(0), { uninit: true });
-    if (upper === "@B" || upper === "@F") {
-      const index = this.ctx.anonymous(upper === "@F");
-      if (index === undefined) {
-        fail(diag("undefined-symbol", span, `there is no \`@@:\` label ${upper === "@F" ? "after" : "before"} this line for \`${name}\``));
-      }
-      return this.codeLabel(index);
+    if (name.length <= MAX_RESERVED_NAME) {
+      const reserved = this.reservedName(name, span);
+      if (reserved) return reserved;
     }
     const s = this.ctx.lookup(name);
     if (!s) return this.ctx.undefinedName(name, span);
@@ -257,6 +275,38 @@ export class Evaluator {
     }
   }
 
+  /** A register, `$`, `?`, `@B` or `@F`; null for a symbol's name. */
+  private reservedName(name: string, span: SourceSpan): Value | null {
+    const spelled = REGISTER_SPELLINGS.get(name);
+    if (spelled) {
+      const v = constant(0);
+      v.reg = spelled;
+      return v;
+    }
+    const upper = name.toUpperCase();
+    const r = registerByName(upper);
+    if (r) {
+      const v = constant(0);
+      v.reg = r;
+      return v;
+    }
+    if (SEGMENT_REGISTERS.has(upper)) {
+      const v = constant(0);
+      v.segReg = upper;
+      return v;
+    }
+    if (upper === "$") return withFields(constant(this.ctx.here()), { address: true });
+    if (upper === "?") return withFields(constant(0), { uninit: true });
+    if (upper === "@B" || upper === "@F") {
+      const index = this.ctx.anonymous(upper === "@F");
+      if (index === undefined) {
+        fail(diag("undefined-symbol", span, `there is no \`@@:\` label ${upper === "@F" ? "after" : "before"} this line for \`${name}\``));
+      }
+      return this.codeLabel(index);
+    }
+    return null;
+  }
+
   private codeLabel(index: number): Value {
     const v = constant(this.ctx.codeAddress(index));
     v.codeIndex = index;
@@ -280,9 +330,12 @@ export class Evaluator {
         this.requireConstant(v, argExpr.span);
         return constant(~v.c >>> 0);
       case "OFFSET":
-      case "OFFSET32":
+      case "OFFSET32": {
         if (hasRegs(v)) fail(diag("bad-expression", span, `${op} needs a label or variable, not a register`));
-        return withFields(constant(v.c), { address: v.address, codeIndex: -1 });
+        const r = constant(v.c);
+        r.address = v.address;
+        return r;
+      }
       case "SHORT":
         v.short = true;
         return v;
@@ -331,14 +384,15 @@ export class Evaluator {
   }
 
   private add(a: Value, b: Value, span: SourceSpan): Value {
-    const r = { ...a };
+    const r = copyValue(a);
     r.c = a.c + b.c;
     r.mem = a.mem || b.mem;
     r.size = a.size || b.size;
     r.address = a.address || b.address;
     r.codeIndex = -1;
     r.str = null;
-    for (const part of [b.reg, b.base].filter((x): x is RegisterRef => x !== null)) this.addRegister(r, part, 1, span);
+    if (b.reg !== null) this.addRegister(r, b.reg, 1, span);
+    if (b.base !== null) this.addRegister(r, b.base, 1, span);
     if (r.reg && (b.reg || b.base || b.index || r.c !== 0 || r.mem)) {
       const reg = r.reg;
       r.reg = null;
@@ -367,7 +421,9 @@ export class Evaluator {
     if (op === "+") return this.add(a, b, span);
     if (op === "-") {
       if (hasRegs(b)) fail(diag("bad-operand", span, "a register cannot be subtracted"));
-      const r = { ...a, codeIndex: -1, str: null };
+      const r = copyValue(a);
+      r.codeIndex = -1;
+      r.str = null;
       r.c = a.c - b.c;
       // The difference of two addresses is a plain number.
       if (a.address && b.address) {
@@ -394,7 +450,6 @@ export class Evaluator {
     this.requireConstant(b, span);
     const x = a.str !== null ? stringAsNumber(a.str) : a.c;
     const y = b.str !== null ? stringAsNumber(b.str) : b.c;
-    const u = (n: number): number => n >>> 0;
     switch (op) {
       case "*":
         return constant(Number((BigInt(Math.trunc(x)) * BigInt(Math.trunc(y))) & 0xffffffffn));
@@ -403,19 +458,19 @@ export class Evaluator {
         if (y === 0) fail(diag("bad-expression", span, "division by zero in a constant expression"));
         return constant(op === "/" ? Math.trunc(x / y) : x % y);
       case "SHL":
-        return constant(y >= 32 ? 0 : u(x << y));
+        return constant(y >= 32 ? 0 : u32(x << y));
       case "SHR":
-        return constant(y >= 32 ? 0 : u(x) >>> y);
+        return constant(y >= 32 ? 0 : u32(x) >>> y);
       case "AND":
-        return constant(u(x & y));
+        return constant(u32(x & y));
       case "OR":
-        return constant(u(x | y));
+        return constant(u32(x | y));
       case "XOR":
-        return constant(u(x ^ y));
+        return constant(u32(x ^ y));
       case "EQ":
-        return constant(u(x) === u(y) ? 0xffffffff : 0);
+        return constant(u32(x) === u32(y) ? 0xffffffff : 0);
       case "NE":
-        return constant(u(x) !== u(y) ? 0xffffffff : 0);
+        return constant(u32(x) !== u32(y) ? 0xffffffff : 0);
       case "LT":
         return constant(x < y ? 0xffffffff : 0);
       case "LE":
