@@ -20,7 +20,7 @@ const SEGMENT_MACRO = /^VXD_([A-Z0-9_]+?)_(SEG|ENDS)$/;
 const CALLS = new Set(["VMMCALL", "VMMJMP", "VXDCALL", "VXDJMP"]);
 const OTHERS = new Set([
   "DECLARE_VIRTUAL_DEVICE", "BEGIN_CONTROL_DISPATCH", "CONTROL_DISPATCH", "END_CONTROL_DISPATCH", "BEGINPROC", "ENDPROC",
-  "TRACE_OUT", "DEBUG_OUT", "FATAL_ERROR", "ASSERT_VM_HANDLE", "SAVEREG", "RESTOREREG",
+  "TRACE_OUT", "DEBUG_OUT", "FATAL_ERROR", "ASSERT_VM_HANDLE", "SAVEREG", "RESTOREREG", "PUSH_CLIENT_STATE", "POP_CLIENT_STATE",
 ]);
 /** BeginProc options that name the segment the procedure goes in. */
 const SEGMENT_OPTIONS = new Set(["LOCKED", "PAGEABLE", "INIT", "STATIC", "DEBUG_ONLY", "LOCKABLE", "INT21", "SYSEXIT", "RARE", "W16", "W32", "VMCREATE", "VMDESTROY", "THCREATE", "THDESTROY", "VMSUSPEND", "VMRESUME", "PNP", "DOSVM"]);
@@ -79,6 +79,14 @@ export function handleVxdMacro(asm: Assembler, head: string, s: Command, line: S
       asm.expand(body.join("\n"), s.span, "Assert_VM_Handle");
       return;
     }
+    // As vmm.inc: the client registers saved in SIZE Client_Reg_Struc bytes of stack. An argument
+    // (vmm.inc lets a caller say EDI or ESI may be trashed) is accepted; both registers are kept anyway.
+    case "PUSH_CLIENT_STATE":
+      asm.expand(["sub esp, SIZE Client_Reg_Struc", "push edi", "lea edi, [esp+4]", "VMMcall Save_Client_State", "pop edi"].join("\n"), s.span, "Push_Client_State");
+      return;
+    case "POP_CLIENT_STATE":
+      asm.expand(["push esi", "lea esi, [esp+4]", "VMMcall Restore_Client_State", "pop esi", "add esp, SIZE Client_Reg_Struc"].join("\n"), s.span, "Pop_Client_State");
+      return;
     case "SAVEREG":
     case "RESTOREREG": {
       const regs = splitArguments(stripAngles(rawArgs(line, s).join(","))).filter((r) => r !== "");

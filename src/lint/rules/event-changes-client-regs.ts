@@ -33,8 +33,8 @@ export const eventChangesClientRegs: Rule = {
       "result into the registers of a VM it knows to be waiting (a V86 API answered later) is not reported: " +
       "lint cannot tell whether the VM waits. It does not check " +
       "the order of the two, stores through other registers, or services that change the client registers " +
-      "themselves; and it stays silent when a line it could not read (a Push_Client_State macro from an include " +
-      "it cannot reach) sits in that code.",
+      "themselves; and it stays silent when a line it could not read (a macro from an include it cannot " +
+      "reach) sits in that code.",
     source: "W95DDK:S31D5",
     helpUri: w95("S31D5"),
     bad: "BeginProc My_Event\n\tmov\t[ebp.Client_AX], 4C00h\t; the VM was doing something else\n\tmov\teax, 21h\n\tVMMcall Exec_Int\n\tret\nEndProc My_Event",

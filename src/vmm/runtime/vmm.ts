@@ -20,6 +20,7 @@ import "./services.js";
 import "./event-services.js";
 import "./time-services.js";
 import "./vpicd.js";
+import "./client-state.js";
 
 export type ViolationMode = "stop" | "report";
 

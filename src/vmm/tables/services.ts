@@ -198,6 +198,16 @@ const CONTRACTS: Readonly<Record<string, ServiceContract>> = {
     async: true, inputs: [r("EBX", "VM handle")], outputs: [r("CF", "set if the handle is not valid")], uses: ["Flags"],
     summary: "Check that a VM handle is valid.", source: "VDAG31 Validate_VM_Handle; W98DDK:kernel_8zlj",
   },
+  Save_Client_State: {
+    inputs: [r("EDI", "buffer of SIZE Client_Reg_Struc")], uses: ["Flags"],
+    summary: "Copy the current VM's client registers to a buffer (Push_Client_State does it on the stack).",
+    source: "VDAG31 Save_Client_State; W95DDK:S3305",
+  },
+  Restore_Client_State: {
+    inputs: [r("ESI", "buffer Save_Client_State filled")], uses: ["Flags"],
+    summary: "Put back client registers Save_Client_State saved (Pop_Client_State does it from the stack); may enable the VM's interrupts.",
+    source: "VDAG31 Restore_Client_State; W98DDK:kernel_92wi",
+  },
   Get_VMM_Reenter_Count: {
     // Not labelled on its page, but it exists to be asked while re-entered, and the asynchronous
     // Call_VM_Event and Call_Global_Event call it to decide (W95DDK:S3280).
