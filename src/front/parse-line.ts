@@ -149,14 +149,21 @@ class Parser {
 
   /** Operands in order; an empty position between commas is null. */
   private operandList(): (Expr | null)[] {
-    const out: (Expr | null)[] = [];
-    if (this.kind() === COMMA) out.push(null);
-    else out.push(this.operand());
-    while (this.kind() === COMMA) {
-      this.pos++;
-      out.push(startsExpression(this.kind()) ? this.operand() : null);
-    }
-    return out;
+    // Arrays of exactly their length: the lists live as long as the program, and one grown by push
+    // keeps room for 17 elements.
+    const first = this.kind() === COMMA ? null : this.operand();
+    if (this.kind() !== COMMA) return [first];
+    const second = this.nextOperand();
+    if (this.kind() !== COMMA) return [first, second];
+    const out: (Expr | null)[] = [first, second];
+    while (this.kind() === COMMA) out.push(this.nextOperand());
+    return out.slice();
+  }
+
+  /** The operand after a comma (null when the position is empty). */
+  private nextOperand(): Expr | null {
+    this.pos++;
+    return startsExpression(this.kind()) ? this.operand() : null;
   }
 
   private operand(): Expr {
