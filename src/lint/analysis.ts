@@ -274,7 +274,7 @@ class Analyzer extends Interpreter {
       const ins = this.instrs[i]!;
       if (observe) {
         this.facts.reached[i] = 1;
-        if (NOTABLE[ins.op]) this.facts.notable.push({ index: i, ctx, regs: s.regs.slice() });
+        if (NOTABLE[ins.op]) this.facts.notable.push({ index: i, ctx, regs: s.shareRegs() });
       }
       const r = this.step(i, ins, s, ctx, run.rootFrame, observe);
       if (r === NEXT) {
@@ -312,21 +312,18 @@ class Analyzer extends Interpreter {
     callee.ecxDef = -1;
     const shift = sp.k === K_SYM && sp.base === "SP" ? sp.off - 4 : null;
     rebase(callee, shift === null ? null : -shift);
-    callee.regs[ESP] = sym("SP", 0);
+    callee.setReg(ESP, sym("SP", 0));
     const exit = this.analyze(target, callee, ctx, false, observe);
     if (!exit) return STOP;
-    const out = exit.clone();
-    rebase(out, shift);
-    out.adoptSlots(s.slots);
-    out.flags = null;
-    s.regs = out.regs;
-    s.segs = out.segs;
-    s.cf = out.cf;
-    s.pending = out.pending;
-    s.df = out.df;
+    // The caller goes on with the callee's exit, its own stack slots, and ESP-relative values moved back.
+    s.adoptRegisters(exit);
+    rebase(s, shift);
+    s.cf = exit.cf;
+    s.pending = exit.pending;
+    s.df = exit.df;
     s.flags = null;
-    s.written = out.written;
-    s.ecxDef = out.ecxDef;
+    s.written = exit.written;
+    s.ecxDef = exit.ecxDef;
     return NEXT;
   }
 
@@ -334,7 +331,7 @@ class Analyzer extends Interpreter {
     const jump = ins.op === Op.VXDJMP;
     const name = ins.text ?? "";
     const { service, cb } = this.serviceAt(i, ins);
-    if (observe) this.facts.serviceCalls.push({ index: i, name: service?.name ?? name, service, jump, ctx, regs: s.regs.slice(), written: s.written, ecxDef: s.ecxDef });
+    if (observe) this.facts.serviceCalls.push({ index: i, name: service?.name ?? name, service, jump, ctx, regs: s.shareRegs(), written: s.written, ecxDef: s.ecxDef });
     if (cb && observe) {
       const entry = this.callbackEntry(s.regs[Reg.ESI]!);
       if (entry >= 0) this.scheduleCallback(i, cb, entry, s, ctx);
@@ -358,21 +355,21 @@ class Analyzer extends Interpreter {
       s.flags = null;
     } else {
       // A service with no contract in the tables (or one no table knows): lint cannot see what it changes.
-      for (let r = 0; r < 8; r++) if (r !== ESP && r !== EBP) s.regs[r] = OPAQUE;
+      for (let r = 0; r < 8; r++) if (r !== ESP && r !== EBP) s.setReg(r, OPAQUE);
       s.written = ALL_WRITTEN;
       s.ecxDef = -1;
       s.cf = CF_ANY;
       s.pending = NO_PENDING;
       s.flags = null;
     }
-    if (cb && service && service.outputs.some((o) => o.reg === "ESI")) s.regs[Reg.ESI] = handle(i);
+    if (cb && service && service.outputs.some((o) => o.reg === "ESI")) s.setReg(Reg.ESI, handle(i));
     if (isSend && eax.k === K_CONST && sendCanFail(eax.n)) {
       s.cf = CF_ANY;
       s.pending = [i];
     }
     if (service && neverReturns(service)) return STOP;
     if (jump) {
-      if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.regs.slice(), segs: s.segs.slice(), cf: s.cf, df: s.df });
+      if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
       this.setReg(s, ESP, addConst(s.regs[ESP]!, 4), false);
       return RETURN;
     }
@@ -446,12 +443,12 @@ function sameEntry(a: State, b: State, rootFrame: boolean): boolean {
 function rebase(s: State, delta: number | null): void {
   for (let r = 0; r < 8; r++) {
     const v = s.regs[r]!;
-    if (v.k === K_SYM && v.base === "SP") s.regs[r] = delta === null ? TOP : sym("SP", v.off + delta);
+    if (v.k === K_SYM && v.base === "SP") s.setReg(r, delta === null ? TOP : sym("SP", v.off + delta));
   }
 }
 
 function widen(s: State): State {
   const w = s.clone();
-  for (let r = 0; r < 8; r++) if (r !== ESP && w.regs[r]!.k !== K_SYM) w.regs[r] = w.regs[r]!.k === K_OPAQUE ? OPAQUE : TOP;
+  for (let r = 0; r < 8; r++) if (r !== ESP && w.regs[r]!.k !== K_SYM) w.setReg(r, w.regs[r]!.k === K_OPAQUE ? OPAQUE : TOP);
   return w;
 }
