@@ -14,11 +14,11 @@ import { MESSAGES, isPrivateMessage } from "../vmm/tables/messages.js";
 import { callbackService, interruptTimeFields, neverReturns, PEF_TIME_OUT, sendCanFail, type CallbackService } from "./facts.js";
 import { leaders } from "./cfg.js";
 import type { LintDevice, LintProgram } from "./program.js";
-import { addConst, ALL_WRITTEN, EAX, EBP, ECX, Interpreter, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
+import { addConst, ALL_WRITTEN, EAX, EBP, ECX, FORK, Interpreter, JUMP, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
 import { namesIn } from "./names.js";
 import type { AnalysisFacts, Ctx, CtxKind } from "./observations.js";
 import { FixpointRun, ForwardRun, ObserveRun, type Run } from "./runs.js";
-import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, OPAQUE, REGS, samePending, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
+import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, OPAQUE, REGS, samePending, sameVals, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
 
 export * from "./observations.js";
 export { namesIn } from "./names.js";
@@ -59,9 +59,13 @@ class Analyzer extends Interpreter {
   private readonly edgeKeys = new Set<string>();
   private readonly queue: Ctx[] = [];
 
+  /** 1 where no jump inside the procedure goes backwards (by procedure index). */
+  private readonly forwardOnly: Uint8Array;
+
   constructor(p: LintProgram) {
     super(p);
     this.lead = leaders(p.instrs);
+    this.forwardOnly = forwardOnlyProcs(p);
   }
 
   run(): AnalysisFacts {
@@ -167,13 +171,13 @@ class Analyzer extends Interpreter {
     const slot = ctx.id * 2 + (rootFrame ? 1 : 0);
     let variants = byCtx.get(slot);
     if (!variants) byCtx.set(slot, (variants = { list: [], widened: null }));
-    let act = variants.list.find((a) => sameEntry(a.entry, state, rootFrame));
+    let act = activationFor(variants.list, state, rootFrame);
     if (!act && variants.list.length >= MAX_VARIANTS) {
       const w = variants.widened ? State.join(variants.widened, state) : widen(state);
       w.adoptSlots(state.slots);
       variants.widened = w;
       state = w;
-      act = variants.list.find((a) => sameEntry(a.entry, state, rootFrame));
+      act = activationFor(variants.list, state, rootFrame);
     }
     if (act) {
       if (act.inProgress) return opaqueExit(state);
@@ -201,22 +205,8 @@ class Analyzer extends Interpreter {
     return act.exit;
   }
 
-  /** 1 = no jump inside the procedure goes backwards, 2 = some does (by procedure index). */
-  private readonly shape = new Uint8Array(0x10000);
-
   private acyclic(procIndex: number): boolean {
-    if (procIndex < 0) return false;
-    const known = procIndex < this.shape.length ? this.shape[procIndex]! : 0;
-    if (known) return known === 1;
-    const proc = this.p.procs[procIndex]!;
-    let ok = true;
-    for (let i = proc.start; i < proc.end && ok; i++) {
-      const ins = this.instrs[i]!;
-      if (ins.op === Op.JMP_INDIRECT) ok = false;
-      else if (ins.target >= 0 && ins.op !== Op.CALL && ins.target <= i && this.p.procOf[ins.target] === procIndex) ok = false;
-    }
-    if (procIndex < this.shape.length) this.shape[procIndex] = ok ? 1 : 2;
-    return ok;
+    return procIndex >= 0 && this.forwardOnly[procIndex] === 1;
   }
 
   /** The fixpoint of code whose jumps all go forwards: each block once, in order. */
@@ -297,8 +287,17 @@ class Analyzer extends Interpreter {
         run.leave(s);
         return;
       }
-      // Branches: a list of [target, state].
-      for (const [t, st] of r) this.go(i, t, st, run, observe);
+      if (r === JUMP) {
+        this.go(i, this.firstTarget, this.firstState!, run, observe);
+        return;
+      }
+      if (r === FORK) {
+        // Both taken out before the first edge: following it may step other code.
+        const second = this.secondTarget;
+        const secondState = this.secondState!;
+        this.go(i, this.firstTarget, this.firstState!, run, observe);
+        this.go(i, second, secondState, run, observe);
+      }
       return;
     }
   }
@@ -431,12 +430,35 @@ function effectsOf(service: ServiceInfo): { regs: number[]; flags: boolean } {
   return e;
 }
 
+/** Whether each procedure's jumps all go forwards (1) or some jump goes backwards or is indirect (0). */
+function forwardOnlyProcs(p: LintProgram): Uint8Array {
+  const out = new Uint8Array(p.procs.length);
+  const instrs = p.instrs;
+  const procOf = p.procOf;
+  for (const proc of p.procs) {
+    let ok = 1;
+    for (let i = proc.start; i < proc.end; i++) {
+      const ins = instrs[i]!;
+      if (ins.op === Op.JMP_INDIRECT || (ins.target >= 0 && ins.target <= i && ins.op !== Op.CALL && procOf[ins.target] === proc.index)) {
+        ok = 0;
+        break;
+      }
+    }
+    out[proc.index] = ok;
+  }
+  return out;
+}
+
+function activationFor(list: readonly Activation[], state: State, rootFrame: boolean): Activation | undefined {
+  for (const a of list) if (sameEntry(a.entry, state, rootFrame)) return a;
+  return undefined;
+}
+
 /** Do two entry states look the same to the code they enter (registers, flags; ESP only in the root frame)? */
 function sameEntry(a: State, b: State, rootFrame: boolean): boolean {
   if (a.cf !== b.cf || a.df !== b.df || a.written !== b.written || !samePending(a.pending, b.pending)) return false;
-  for (let r = 0; r < 8; r++) if ((r !== ESP || rootFrame) && !eqVal(a.regs[r]!, b.regs[r]!)) return false;
-  for (let k = 0; k < 6; k++) if (!eqVal(a.segs[k]!, b.segs[k]!)) return false;
-  return true;
+  if (a.regs !== b.regs) for (let r = 0; r < 8; r++) if ((r !== ESP || rootFrame) && !eqVal(a.regs[r]!, b.regs[r]!)) return false;
+  return sameVals(a.segs, b.segs);
 }
 
 /** Moves every ESP-relative value of a state by `delta` (null: they cannot be expressed, so unknown). */

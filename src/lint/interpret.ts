@@ -33,13 +33,17 @@ import {
   type AbsVal,
 } from "./values.js";
 
-export type StepResult = 0 | 1 | 2 | [number, State][];
+export type StepResult = 0 | 1 | 2 | 3 | 4;
 /** Go on with the next instruction. */
 export const NEXT = 0;
 /** The path ends here (no return). */
 export const STOP = 1;
 /** The activation returns: the state is its exit. */
 export const RETURN = 2;
+/** Control goes to one place: Interpreter.firstTarget with firstState. */
+export const JUMP = 3;
+/** Control goes to two places: first (the jump taken) and second (the next instruction). */
+export const FORK = 4;
 
 export const EAX = Reg.EAX;
 export const ECX = Reg.ECX;
@@ -51,6 +55,11 @@ export abstract class Interpreter {
   protected readonly facts: AnalysisFacts;
   protected readonly data: { base: number; view: DataView };
   protected readonly segInstrs = new Map<number, { op: "mov" | "push" | "pop" | "read"; seg: string; other: Operand | null; src: string | null }>();
+  /** Where a JUMP or FORK goes (fields, not arrays: a branch then allocates nothing); read them before the next step. */
+  protected firstTarget = 0;
+  protected firstState: State | null = null;
+  protected secondTarget = 0;
+  protected secondState: State | null = null;
 
   constructor(protected readonly p: LintProgram) {
     this.instrs = p.instrs;
@@ -259,10 +268,10 @@ export abstract class Interpreter {
         return NEXT;
       }
       case Op.JMP:
-        return [[ins.target, s]];
+        return this.jump(ins.target, s);
       case Op.JMP_INDIRECT: {
         const t = this.indirectTarget(ins.a!, s);
-        if (t >= 0) return [[t, s]];
+        if (t >= 0) return this.jump(t, s);
         if (observe) this.facts.unresolvedJumps.push({ index: i, ctx });
         return this.opaqueReturn(s);
       }
@@ -275,14 +284,14 @@ export abstract class Interpreter {
         const c = s.regs[ECX]!;
         const next = c.k === K_CONST ? cnst(c.n - 1) : derived(c);
         this.setReg(s, ECX, next);
-        if (op === Op.LOOP && next.k === K_CONST) return next.n !== 0 ? [[ins.target, s]] : [[i + 1, s]];
-        return [[ins.target, s.clone()], [i + 1, s]];
+        if (op === Op.LOOP && next.k === K_CONST) return this.jump(next.n !== 0 ? ins.target : i + 1, s);
+        return this.fork(ins.target, s.clone(), i + 1, s);
       }
       case Op.JECXZ: {
         s.ecxDef = -1;
         const c = s.regs[ECX]!;
-        if (c.k === K_CONST) return c.n === 0 ? [[ins.target, s]] : [[i + 1, s]];
-        return [[ins.target, s.clone()], [i + 1, s]];
+        if (c.k === K_CONST) return this.jump(c.n === 0 ? ins.target : i + 1, s);
+        return this.fork(ins.target, s.clone(), i + 1, s);
       }
       case Op.CALL:
         return this.call(i, ins.target, s, ctx, observe);
@@ -491,9 +500,23 @@ export abstract class Interpreter {
       const eq = cond === Cond.E ? taken : fall;
       if (eq.regs[f.aReg]!.k !== K_CONST) eq.setReg(f.aReg, f.b);
     }
-    if (decided === true) return [[ins.target, taken]];
-    if (decided === false) return [[i + 1, fall]];
-    return [[ins.target, taken], [i + 1, fall]];
+    if (decided === true) return this.jump(ins.target, taken);
+    if (decided === false) return this.jump(i + 1, fall);
+    return this.fork(ins.target, taken, i + 1, fall);
+  }
+
+  protected jump(target: number, s: State): StepResult {
+    this.firstTarget = target;
+    this.firstState = s;
+    return JUMP;
+  }
+
+  protected fork(first: number, firstState: State, second: number, secondState: State): StepResult {
+    this.firstTarget = first;
+    this.firstState = firstState;
+    this.secondTarget = second;
+    this.secondState = secondState;
+    return FORK;
   }
 
   /** A call whose target lint cannot see: everything but ESP and EBP becomes opaque. */
