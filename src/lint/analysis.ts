@@ -328,17 +328,16 @@ class Analyzer extends Interpreter {
 
   protected service(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
     const jump = ins.op === Op.VXDJMP;
-    const name = ins.text ?? "";
-    const { service, cb } = this.serviceAt(i, ins);
-    if (observe) this.facts.serviceCalls.push({ index: i, name: service?.name ?? name, service, jump, ctx, regs: s.shareRegs(), written: s.written, ecxDef: s.ecxDef });
+    const site = this.serviceAt(i, ins);
+    const { service, cb } = site;
+    if (observe) this.facts.serviceCalls.push({ index: i, name: site.name, service, jump, ctx, regs: s.shareRegs(), written: s.written, ecxDef: s.ecxDef });
     if (cb && observe) {
       const entry = this.callbackEntry(s.regs[Reg.ESI]!);
       if (entry >= 0) this.scheduleCallback(i, cb, entry, s, ctx);
     }
-    const isSend = service?.name === "System_Control" || service?.name === "Directed_Sys_Control";
     const eax = s.regs[EAX]!;
-    if (service && (service.uses.length || service.outputs.length)) {
-      const { regs, flags } = effectsOf(service);
+    if (site.effects) {
+      const { regs, flags } = site.effects;
       for (const r of regs) {
         if (r === ECX) s.ecxDef = -1;
         this.setReg(s, r, TOP);
@@ -361,12 +360,12 @@ class Analyzer extends Interpreter {
       s.pending = NO_PENDING;
       s.flags = null;
     }
-    if (cb && service && service.outputs.some((o) => o.reg === "ESI")) s.setReg(Reg.ESI, handle(i));
-    if (isSend && eax.k === K_CONST && sendCanFail(eax.n)) {
+    if (site.returnsHandle) s.setReg(Reg.ESI, handle(i));
+    if (site.isSend && eax.k === K_CONST && sendCanFail(eax.n)) {
       s.cf = CF_ANY;
       s.pending = [i];
     }
-    if (service && neverReturns(service)) return STOP;
+    if (site.neverReturns) return STOP;
     if (jump) {
       if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
       this.setReg(s, ESP, addConst(s.regs[ESP]!, 4), false);
@@ -376,15 +375,15 @@ class Analyzer extends Interpreter {
     return NEXT;
   }
 
-  private readonly services = new Map<number, { service: ServiceInfo | null; cb: CallbackService | undefined }>();
+  private readonly services = new Map<number, ServiceSite>();
 
-  /** The service a VMMcall/VxDcall names, and what kind of callback it takes (looked up once per instruction). */
-  private serviceAt(i: number, ins: Instr): { service: ServiceInfo | null; cb: CallbackService | undefined } {
+  /** What a VMMcall/VxDcall calls and does (looked up once per instruction). */
+  private serviceAt(i: number, ins: Instr): ServiceSite {
     let r = this.services.get(i);
     if (!r) {
       const name = ins.text ?? "";
       const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? serviceByName(name) ?? null);
-      r = { service, cb: service ? callbackService(service.name) : undefined };
+      r = new ServiceSite(name, service);
       this.services.set(i, r);
     }
     return r;
@@ -412,6 +411,30 @@ class Analyzer extends Interpreter {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** A service call instruction: the service, and what calling it does, worked out once. */
+class ServiceSite {
+  readonly name: string;
+  readonly cb: CallbackService | undefined;
+  /** The registers (and flags) its contract says it changes; null when it has no Uses or outputs. */
+  readonly effects: { regs: number[]; flags: boolean } | null;
+  readonly isSend: boolean;
+  /** A callback service that hands back a handle in ESI. */
+  readonly returnsHandle: boolean;
+  readonly neverReturns: boolean;
+
+  constructor(
+    text: string,
+    readonly service: ServiceInfo | null,
+  ) {
+    this.name = service?.name ?? text;
+    this.cb = service ? callbackService(service.name) : undefined;
+    this.effects = service && (service.uses.length || service.outputs.length) ? effectsOf(service) : null;
+    this.isSend = service?.name === "System_Control" || service?.name === "Directed_Sys_Control";
+    this.returnsHandle = this.cb !== undefined && service !== null && service.outputs.some((o) => o.reg === "ESI");
+    this.neverReturns = service !== null && neverReturns(service);
+  }
+}
 
 const EFFECTS = new Map<ServiceInfo, { regs: number[]; flags: boolean }>();
 
