@@ -14,11 +14,11 @@ import { MESSAGES, isPrivateMessage } from "../vmm/tables/messages.js";
 import { callbackService, interruptTimeFields, neverReturns, PEF_TIME_OUT, sendCanFail, type CallbackService } from "./facts.js";
 import { leaders } from "./cfg.js";
 import type { LintDevice, LintProgram } from "./program.js";
-import { addConst, ALL_WRITTEN, EAX, EBP, ECX, Interpreter, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
+import { addConst, ALL_WRITTEN, EAX, EBP, ECX, FORK, Interpreter, JUMP, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
 import { namesIn } from "./names.js";
 import type { AnalysisFacts, Ctx, CtxKind } from "./observations.js";
 import { FixpointRun, ForwardRun, ObserveRun, type Run } from "./runs.js";
-import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, OPAQUE, REGS, samePending, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
+import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, OPAQUE, REGS, samePending, sameVals, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
 
 export * from "./observations.js";
 export { namesIn } from "./names.js";
@@ -59,9 +59,13 @@ class Analyzer extends Interpreter {
   private readonly edgeKeys = new Set<string>();
   private readonly queue: Ctx[] = [];
 
+  /** 1 where no jump inside the procedure goes backwards (by procedure index). */
+  private readonly forwardOnly: Uint8Array;
+
   constructor(p: LintProgram) {
     super(p);
     this.lead = leaders(p.instrs);
+    this.forwardOnly = forwardOnlyProcs(p);
   }
 
   run(): AnalysisFacts {
@@ -167,13 +171,13 @@ class Analyzer extends Interpreter {
     const slot = ctx.id * 2 + (rootFrame ? 1 : 0);
     let variants = byCtx.get(slot);
     if (!variants) byCtx.set(slot, (variants = { list: [], widened: null }));
-    let act = variants.list.find((a) => sameEntry(a.entry, state, rootFrame));
+    let act = activationFor(variants.list, state, rootFrame);
     if (!act && variants.list.length >= MAX_VARIANTS) {
       const w = variants.widened ? State.join(variants.widened, state) : widen(state);
       w.adoptSlots(state.slots);
       variants.widened = w;
       state = w;
-      act = variants.list.find((a) => sameEntry(a.entry, state, rootFrame));
+      act = activationFor(variants.list, state, rootFrame);
     }
     if (act) {
       if (act.inProgress) return opaqueExit(state);
@@ -201,22 +205,8 @@ class Analyzer extends Interpreter {
     return act.exit;
   }
 
-  /** 1 = no jump inside the procedure goes backwards, 2 = some does (by procedure index). */
-  private readonly shape = new Uint8Array(0x10000);
-
   private acyclic(procIndex: number): boolean {
-    if (procIndex < 0) return false;
-    const known = procIndex < this.shape.length ? this.shape[procIndex]! : 0;
-    if (known) return known === 1;
-    const proc = this.p.procs[procIndex]!;
-    let ok = true;
-    for (let i = proc.start; i < proc.end && ok; i++) {
-      const ins = this.instrs[i]!;
-      if (ins.op === Op.JMP_INDIRECT) ok = false;
-      else if (ins.target >= 0 && ins.op !== Op.CALL && ins.target <= i && this.p.procOf[ins.target] === procIndex) ok = false;
-    }
-    if (procIndex < this.shape.length) this.shape[procIndex] = ok ? 1 : 2;
-    return ok;
+    return procIndex >= 0 && this.forwardOnly[procIndex] === 1;
   }
 
   /** The fixpoint of code whose jumps all go forwards: each block once, in order. */
@@ -274,7 +264,7 @@ class Analyzer extends Interpreter {
       const ins = this.instrs[i]!;
       if (observe) {
         this.facts.reached[i] = 1;
-        if (NOTABLE[ins.op]) this.facts.notable.push({ index: i, ctx, regs: s.regs.slice() });
+        if (NOTABLE[ins.op]) this.facts.notable.push({ index: i, ctx, regs: s.shareRegs() });
       }
       const r = this.step(i, ins, s, ctx, run.rootFrame, observe);
       if (r === NEXT) {
@@ -297,8 +287,17 @@ class Analyzer extends Interpreter {
         run.leave(s);
         return;
       }
-      // Branches: a list of [target, state].
-      for (const [t, st] of r) this.go(i, t, st, run, observe);
+      if (r === JUMP) {
+        this.go(i, this.firstTarget, this.firstState!, run, observe);
+        return;
+      }
+      if (r === FORK) {
+        // Both taken out before the first edge: following it may step other code.
+        const second = this.secondTarget;
+        const secondState = this.secondState!;
+        this.go(i, this.firstTarget, this.firstState!, run, observe);
+        this.go(i, second, secondState, run, observe);
+      }
       return;
     }
   }
@@ -312,37 +311,33 @@ class Analyzer extends Interpreter {
     callee.ecxDef = -1;
     const shift = sp.k === K_SYM && sp.base === "SP" ? sp.off - 4 : null;
     rebase(callee, shift === null ? null : -shift);
-    callee.regs[ESP] = sym("SP", 0);
+    callee.setReg(ESP, sym("SP", 0));
     const exit = this.analyze(target, callee, ctx, false, observe);
     if (!exit) return STOP;
-    const out = exit.clone();
-    rebase(out, shift);
-    out.adoptSlots(s.slots);
-    out.flags = null;
-    s.regs = out.regs;
-    s.segs = out.segs;
-    s.cf = out.cf;
-    s.pending = out.pending;
-    s.df = out.df;
+    // The caller goes on with the callee's exit, its own stack slots, and ESP-relative values moved back.
+    s.adoptRegisters(exit);
+    rebase(s, shift);
+    s.cf = exit.cf;
+    s.pending = exit.pending;
+    s.df = exit.df;
     s.flags = null;
-    s.written = out.written;
-    s.ecxDef = out.ecxDef;
+    s.written = exit.written;
+    s.ecxDef = exit.ecxDef;
     return NEXT;
   }
 
   protected service(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
     const jump = ins.op === Op.VXDJMP;
-    const name = ins.text ?? "";
-    const { service, cb } = this.serviceAt(i, ins);
-    if (observe) this.facts.serviceCalls.push({ index: i, name: service?.name ?? name, service, jump, ctx, regs: s.regs.slice(), written: s.written, ecxDef: s.ecxDef });
+    const site = this.serviceAt(i, ins);
+    const { service, cb } = site;
+    if (observe) this.facts.serviceCalls.push({ index: i, name: site.name, service, jump, ctx, regs: s.shareRegs(), written: s.written, ecxDef: s.ecxDef });
     if (cb && observe) {
       const entry = this.callbackEntry(s.regs[Reg.ESI]!);
       if (entry >= 0) this.scheduleCallback(i, cb, entry, s, ctx);
     }
-    const isSend = service?.name === "System_Control" || service?.name === "Directed_Sys_Control";
     const eax = s.regs[EAX]!;
-    if (service && (service.uses.length || service.outputs.length)) {
-      const { regs, flags } = effectsOf(service);
+    if (site.effects) {
+      const { regs, flags } = site.effects;
       for (const r of regs) {
         if (r === ECX) s.ecxDef = -1;
         this.setReg(s, r, TOP);
@@ -358,21 +353,21 @@ class Analyzer extends Interpreter {
       s.flags = null;
     } else {
       // A service with no contract in the tables (or one no table knows): lint cannot see what it changes.
-      for (let r = 0; r < 8; r++) if (r !== ESP && r !== EBP) s.regs[r] = OPAQUE;
+      for (let r = 0; r < 8; r++) if (r !== ESP && r !== EBP) s.setReg(r, OPAQUE);
       s.written = ALL_WRITTEN;
       s.ecxDef = -1;
       s.cf = CF_ANY;
       s.pending = NO_PENDING;
       s.flags = null;
     }
-    if (cb && service && service.outputs.some((o) => o.reg === "ESI")) s.regs[Reg.ESI] = handle(i);
-    if (isSend && eax.k === K_CONST && sendCanFail(eax.n)) {
+    if (site.returnsHandle) s.setReg(Reg.ESI, handle(i));
+    if (site.isSend && eax.k === K_CONST && sendCanFail(eax.n)) {
       s.cf = CF_ANY;
       s.pending = [i];
     }
-    if (service && neverReturns(service)) return STOP;
+    if (site.neverReturns) return STOP;
     if (jump) {
-      if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.regs.slice(), segs: s.segs.slice(), cf: s.cf, df: s.df });
+      if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
       this.setReg(s, ESP, addConst(s.regs[ESP]!, 4), false);
       return RETURN;
     }
@@ -380,15 +375,15 @@ class Analyzer extends Interpreter {
     return NEXT;
   }
 
-  private readonly services = new Map<number, { service: ServiceInfo | null; cb: CallbackService | undefined }>();
+  private readonly services = new Map<number, ServiceSite>();
 
-  /** The service a VMMcall/VxDcall names, and what kind of callback it takes (looked up once per instruction). */
-  private serviceAt(i: number, ins: Instr): { service: ServiceInfo | null; cb: CallbackService | undefined } {
+  /** What a VMMcall/VxDcall calls and does (looked up once per instruction). */
+  private serviceAt(i: number, ins: Instr): ServiceSite {
     let r = this.services.get(i);
     if (!r) {
       const name = ins.text ?? "";
       const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? serviceByName(name) ?? null);
-      r = { service, cb: service ? callbackService(service.name) : undefined };
+      r = new ServiceSite(name, service);
       this.services.set(i, r);
     }
     return r;
@@ -417,6 +412,30 @@ class Analyzer extends Interpreter {
 
 // ------------------------------------------------------------------ helpers
 
+/** A service call instruction: the service, and what calling it does, worked out once. */
+class ServiceSite {
+  readonly name: string;
+  readonly cb: CallbackService | undefined;
+  /** The registers (and flags) its contract says it changes; null when it has no Uses or outputs. */
+  readonly effects: { regs: number[]; flags: boolean } | null;
+  readonly isSend: boolean;
+  /** A callback service that hands back a handle in ESI. */
+  readonly returnsHandle: boolean;
+  readonly neverReturns: boolean;
+
+  constructor(
+    text: string,
+    readonly service: ServiceInfo | null,
+  ) {
+    this.name = service?.name ?? text;
+    this.cb = service ? callbackService(service.name) : undefined;
+    this.effects = service && (service.uses.length || service.outputs.length) ? effectsOf(service) : null;
+    this.isSend = service?.name === "System_Control" || service?.name === "Directed_Sys_Control";
+    this.returnsHandle = this.cb !== undefined && service !== null && service.outputs.some((o) => o.reg === "ESI");
+    this.neverReturns = service !== null && neverReturns(service);
+  }
+}
+
 const EFFECTS = new Map<ServiceInfo, { regs: number[]; flags: boolean }>();
 
 /** The registers a service call changes (its Uses line and outputs), and whether it changes the flags. */
@@ -434,24 +453,47 @@ function effectsOf(service: ServiceInfo): { regs: number[]; flags: boolean } {
   return e;
 }
 
+/** Whether each procedure's jumps all go forwards (1) or some jump goes backwards or is indirect (0). */
+function forwardOnlyProcs(p: LintProgram): Uint8Array {
+  const out = new Uint8Array(p.procs.length);
+  const instrs = p.instrs;
+  const procOf = p.procOf;
+  for (const proc of p.procs) {
+    let ok = 1;
+    for (let i = proc.start; i < proc.end; i++) {
+      const ins = instrs[i]!;
+      if (ins.op === Op.JMP_INDIRECT || (ins.target >= 0 && ins.target <= i && ins.op !== Op.CALL && procOf[ins.target] === proc.index)) {
+        ok = 0;
+        break;
+      }
+    }
+    out[proc.index] = ok;
+  }
+  return out;
+}
+
+function activationFor(list: readonly Activation[], state: State, rootFrame: boolean): Activation | undefined {
+  for (const a of list) if (sameEntry(a.entry, state, rootFrame)) return a;
+  return undefined;
+}
+
 /** Do two entry states look the same to the code they enter (registers, flags; ESP only in the root frame)? */
 function sameEntry(a: State, b: State, rootFrame: boolean): boolean {
   if (a.cf !== b.cf || a.df !== b.df || a.written !== b.written || !samePending(a.pending, b.pending)) return false;
-  for (let r = 0; r < 8; r++) if ((r !== ESP || rootFrame) && !eqVal(a.regs[r]!, b.regs[r]!)) return false;
-  for (let k = 0; k < 6; k++) if (!eqVal(a.segs[k]!, b.segs[k]!)) return false;
-  return true;
+  if (a.regs !== b.regs) for (let r = 0; r < 8; r++) if ((r !== ESP || rootFrame) && !eqVal(a.regs[r]!, b.regs[r]!)) return false;
+  return sameVals(a.segs, b.segs);
 }
 
 /** Moves every ESP-relative value of a state by `delta` (null: they cannot be expressed, so unknown). */
 function rebase(s: State, delta: number | null): void {
   for (let r = 0; r < 8; r++) {
     const v = s.regs[r]!;
-    if (v.k === K_SYM && v.base === "SP") s.regs[r] = delta === null ? TOP : sym("SP", v.off + delta);
+    if (v.k === K_SYM && v.base === "SP") s.setReg(r, delta === null ? TOP : sym("SP", v.off + delta));
   }
 }
 
 function widen(s: State): State {
   const w = s.clone();
-  for (let r = 0; r < 8; r++) if (r !== ESP && w.regs[r]!.k !== K_SYM) w.regs[r] = w.regs[r]!.k === K_OPAQUE ? OPAQUE : TOP;
+  for (let r = 0; r < 8; r++) if (r !== ESP && w.regs[r]!.k !== K_SYM) w.setReg(r, w.regs[r]!.k === K_OPAQUE ? OPAQUE : TOP);
   return w;
 }

@@ -22,6 +22,8 @@ import {
   K_SYM,
   NO_PENDING,
   OPAQUE,
+  FlagsSource,
+  resultFlags,
   SEGS,
   State,
   load,
@@ -31,13 +33,17 @@ import {
   type AbsVal,
 } from "./values.js";
 
-export type StepResult = 0 | 1 | 2 | [number, State][];
+export type StepResult = 0 | 1 | 2 | 3 | 4;
 /** Go on with the next instruction. */
 export const NEXT = 0;
 /** The path ends here (no return). */
 export const STOP = 1;
 /** The activation returns: the state is its exit. */
 export const RETURN = 2;
+/** Control goes to one place: Interpreter.firstTarget with firstState. */
+export const JUMP = 3;
+/** Control goes to two places: first (the jump taken) and second (the next instruction). */
+export const FORK = 4;
 
 export const EAX = Reg.EAX;
 export const ECX = Reg.ECX;
@@ -49,6 +55,11 @@ export abstract class Interpreter {
   protected readonly facts: AnalysisFacts;
   protected readonly data: { base: number; view: DataView };
   protected readonly segInstrs = new Map<number, { op: "mov" | "push" | "pop" | "read"; seg: string; other: Operand | null; src: string | null }>();
+  /** Where a JUMP or FORK goes (fields, not arrays: a branch then allocates nothing); read them before the next step. */
+  protected firstTarget = 0;
+  protected firstState: State | null = null;
+  protected secondTarget = 0;
+  protected secondState: State | null = null;
 
   constructor(protected readonly p: LintProgram) {
     this.instrs = p.instrs;
@@ -138,12 +149,12 @@ export abstract class Interpreter {
         for (const r of [Reg.EDI, Reg.ESI, Reg.EBP, -1, Reg.EBX, Reg.EDX, Reg.ECX, Reg.EAX]) {
           const v = this.pop(s, 4);
           if (r >= 0) {
-            s.regs[r] = v;
+            s.setReg(r, v);
             s.written |= 1 << r;
           }
         }
         s.ecxDef = -1;
-        if (s.flags && s.flags.aReg >= 0) s.flags = { ...s.flags, aReg: -1 };
+        if (s.flags && s.flags.aReg >= 0) s.flags = s.flags.withoutRegister();
         return NEXT;
       }
       case Op.PUSHFD:
@@ -179,7 +190,7 @@ export abstract class Interpreter {
         const r = a.k === K_CONST ? cnst(mask(a.n + (op === Op.INC ? 1 : -1), ins.size)) : a.k === K_SYM && ins.size === 4 ? sym(a.base, a.off + (op === Op.INC ? 1 : -1)) : derived(a);
         this.write(ins.a!, r, s, i, ctx, observe);
         if (isEcx(ins.a!)) s.ecxDef = -1;
-        s.flags = { kind: "result", a: r, b: TOP, size: ins.size, aReg: -1 };
+        s.flags = resultFlags(r, ins.size);
         return NEXT;
       }
       case Op.NEG:
@@ -189,7 +200,7 @@ export abstract class Interpreter {
         this.write(ins.a!, r, s, i, ctx, observe);
         if (op === Op.NEG) {
           this.clobberCf(s, i, ctx, observe, a.k === K_CONST ? (a.n === 0 ? CF0 : CF1) : CF_ANY);
-          s.flags = { kind: "result", a: r, b: TOP, size: ins.size, aReg: -1 };
+          s.flags = resultFlags(r, ins.size);
         }
         return NEXT;
       }
@@ -218,7 +229,7 @@ export abstract class Interpreter {
         this.write(ins.a!, r, s, i, ctx, observe);
         if (isEcx(ins.a!)) s.ecxDef = -1;
         this.clobberCf(s, i, ctx, observe, CF_ANY);
-        s.flags = op === Op.SHL || op === Op.SHR || op === Op.SAR ? { kind: "result", a: r, b: TOP, size: ins.size, aReg: -1 } : null;
+        s.flags = op === Op.SHL || op === Op.SHR || op === Op.SAR ? resultFlags(r, ins.size) : null;
         return NEXT;
       }
       case Op.MUL:
@@ -257,10 +268,10 @@ export abstract class Interpreter {
         return NEXT;
       }
       case Op.JMP:
-        return [[ins.target, s]];
+        return this.jump(ins.target, s);
       case Op.JMP_INDIRECT: {
         const t = this.indirectTarget(ins.a!, s);
-        if (t >= 0) return [[t, s]];
+        if (t >= 0) return this.jump(t, s);
         if (observe) this.facts.unresolvedJumps.push({ index: i, ctx });
         return this.opaqueReturn(s);
       }
@@ -273,14 +284,14 @@ export abstract class Interpreter {
         const c = s.regs[ECX]!;
         const next = c.k === K_CONST ? cnst(c.n - 1) : derived(c);
         this.setReg(s, ECX, next);
-        if (op === Op.LOOP && next.k === K_CONST) return next.n !== 0 ? [[ins.target, s]] : [[i + 1, s]];
-        return [[ins.target, s.clone()], [i + 1, s]];
+        if (op === Op.LOOP && next.k === K_CONST) return this.jump(next.n !== 0 ? ins.target : i + 1, s);
+        return this.fork(ins.target, s.clone(), i + 1, s);
       }
       case Op.JECXZ: {
         s.ecxDef = -1;
         const c = s.regs[ECX]!;
-        if (c.k === K_CONST) return c.n === 0 ? [[ins.target, s]] : [[i + 1, s]];
-        return [[ins.target, s.clone()], [i + 1, s]];
+        if (c.k === K_CONST) return this.jump(c.n === 0 ? ins.target : i + 1, s);
+        return this.fork(ins.target, s.clone(), i + 1, s);
       }
       case Op.CALL:
         return this.call(i, ins.target, s, ctx, observe);
@@ -292,7 +303,7 @@ export abstract class Interpreter {
         return NEXT;
       }
       case Op.RET: {
-        if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.regs.slice(), segs: s.segs.slice(), cf: s.cf, df: s.df });
+        if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
         this.setReg(s, ESP, addConst(s.regs[ESP]!, 4 + ins.extra), false);
         s.flags = null;
         return RETURN;
@@ -414,7 +425,7 @@ export abstract class Interpreter {
       this.write(dst, cnst(0), s, i, ctx, observe);
       if (isEcx(dst)) s.ecxDef = i;
       this.clobberCf(s, i, ctx, observe, CF0);
-      s.flags = { kind: "result", a: cnst(0), b: TOP, size, aReg: -1 };
+      s.flags = resultFlags(cnst(0), size);
       return NEXT;
     }
     if (op === Op.ADC || op === Op.SBB) this.useCf(s);
@@ -465,9 +476,9 @@ export abstract class Interpreter {
       if (isEcx(dst)) s.ecxDef = -1;
     }
     this.clobberCf(s, i, ctx, observe, cf);
-    if (op === Op.CMP || op === Op.SUB) s.flags = { kind: "sub", a, b, size, aReg: op === Op.CMP && dst.kind === "reg" && dst.size === 4 ? dst.reg : -1 };
-    else if (op === Op.TEST || op === Op.AND || op === Op.OR || op === Op.XOR) s.flags = { kind: "logic", a: r, b: TOP, size, aReg: -1 };
-    else s.flags = { kind: "result", a: r, b: TOP, size, aReg: -1 };
+    if (op === Op.CMP || op === Op.SUB) s.flags = new FlagsSource("sub", a, b, size, op === Op.CMP && dst.kind === "reg" && dst.size === 4 ? dst.reg : -1);
+    else if (op === Op.TEST || op === Op.AND || op === Op.OR || op === Op.XOR) s.flags = new FlagsSource("logic", r, TOP, size, -1);
+    else s.flags = resultFlags(r, size);
     return NEXT;
   }
 
@@ -487,16 +498,30 @@ export abstract class Interpreter {
     const f = s.flags;
     if (f && f.kind === "sub" && f.aReg >= 0 && f.b.k === K_CONST && (cond === Cond.E || cond === Cond.NE)) {
       const eq = cond === Cond.E ? taken : fall;
-      if (eq.regs[f.aReg]!.k !== K_CONST) eq.regs[f.aReg] = f.b;
+      if (eq.regs[f.aReg]!.k !== K_CONST) eq.setReg(f.aReg, f.b);
     }
-    if (decided === true) return [[ins.target, taken]];
-    if (decided === false) return [[i + 1, fall]];
-    return [[ins.target, taken], [i + 1, fall]];
+    if (decided === true) return this.jump(ins.target, taken);
+    if (decided === false) return this.jump(i + 1, fall);
+    return this.fork(ins.target, taken, i + 1, fall);
+  }
+
+  protected jump(target: number, s: State): StepResult {
+    this.firstTarget = target;
+    this.firstState = s;
+    return JUMP;
+  }
+
+  protected fork(first: number, firstState: State, second: number, secondState: State): StepResult {
+    this.firstTarget = first;
+    this.firstState = firstState;
+    this.secondTarget = second;
+    this.secondState = secondState;
+    return FORK;
   }
 
   /** A call whose target lint cannot see: everything but ESP and EBP becomes opaque. */
   protected opaqueCall(s: State): void {
-    for (let r = 0; r < 8; r++) if (r !== ESP && r !== EBP) s.regs[r] = OPAQUE;
+    for (let r = 0; r < 8; r++) if (r !== ESP && r !== EBP) s.setReg(r, OPAQUE);
     s.cf = CF_ANY;
     s.pending = NO_PENDING;
     s.flags = null;
@@ -506,8 +531,7 @@ export abstract class Interpreter {
 
   protected opaqueReturn(s: State): StepResult {
     const o = opaqueExit(s);
-    s.regs = o.regs;
-    s.segs = o.segs;
+    s.adoptRegisters(o);
     s.cf = o.cf;
     s.pending = o.pending;
     s.written = o.written;
@@ -562,21 +586,21 @@ export abstract class Interpreter {
   }
 
   protected setReg(s: State, r: number, v: AbsVal, written = true): void {
-    s.regs[r] = v;
+    s.setReg(r, v);
     if (written) s.written |= 1 << r;
     s.forgetCompared(r);
   }
 
   protected push(s: State, v: AbsVal, size: number): void {
     const sp = addConst(s.regs[ESP]!, -size);
-    s.regs[ESP] = sp;
+    s.setReg(ESP, sp);
     if (sp.k === K_SYM && sp.base === "SP") s.setSlot(sp.off, v);
   }
 
   protected pop(s: State, size: number): AbsVal {
     const sp = s.regs[ESP]!;
     const v = sp.k === K_SYM && sp.base === "SP" ? (s.slots.get(sp.off) ?? TOP) : sp.k === K_OPAQUE ? OPAQUE : TOP;
-    s.regs[ESP] = addConst(sp, size);
+    s.setReg(ESP, addConst(sp, size));
     return v;
   }
 
@@ -632,12 +656,12 @@ export abstract class Interpreter {
       // An instruction that did not assemble: its effects are unknown.
       const first = this.p.items[i]!.operands[0];
       const reg = first && first.k === "name" ? registerByName(first.name) : undefined;
-      if (reg) s.regs[reg.reg] = OPAQUE;
+      if (reg) s.setReg(reg.reg, OPAQUE);
       return;
     }
     const k = SEGS.indexOf(seg.seg as (typeof SEGS)[number]);
     const setSeg = (v: AbsVal): void => {
-      s.segs[k] = v;
+      s.setSeg(k, v);
       if (observe) this.facts.segWrites.push({ index: i, seg: seg.seg, value: v, ctx });
     };
     switch (seg.op) {
@@ -698,14 +722,14 @@ export function writeReg(s: State, o: RegOperand, v: AbsVal): void {
   s.written |= 1 << o.reg;
   s.forgetCompared(o.reg);
   if (o.size === 4) {
-    s.regs[o.reg] = v;
+    s.setReg(o.reg, v);
     return;
   }
   const old = s.regs[o.reg]!;
   if (old.k === K_CONST && v.k === K_CONST) {
     const n = o.size === 2 ? (old.n & 0xffff0000) | (v.n & 0xffff) : o.high ? (old.n & 0xffff00ff) | ((v.n & 0xff) << 8) : (old.n & 0xffffff00) | (v.n & 0xff);
-    s.regs[o.reg] = cnst(n);
-  } else s.regs[o.reg] = old.k === K_OPAQUE || v.k === K_OPAQUE ? OPAQUE : TOP;
+    s.setReg(o.reg, cnst(n));
+  } else s.setReg(o.reg, old.k === K_OPAQUE || v.k === K_OPAQUE ? OPAQUE : TOP);
 }
 
 function condUsesCf(c: number): boolean {
@@ -779,6 +803,7 @@ function decide(cond: number, s: State): boolean | undefined {
 }
 
 export function opaqueExit(entry: State): State {
-  const regs = entry.regs.map((v, r) => (r === ESP ? addConst(v, 4) : r === EBP ? v : OPAQUE));
+  const regs = entry.regs.slice();
+  for (let r = 0; r < regs.length; r++) if (r !== EBP) regs[r] = r === ESP ? addConst(regs[r]!, 4) : OPAQUE;
   return new State(regs, entry.segs.slice(), CF_ANY, NO_PENDING, CF_ANY, null, new Map(), ALL_WRITTEN, -1);
 }

@@ -61,8 +61,14 @@ export function cnst(n: number): AbsVal {
   return u < 64 ? SMALL[u]! : mk(K_CONST, u);
 }
 
+/** ESP-relative values near the entry ESP, made once: every PUSH, POP, CALL and RET makes one. */
+const SP_CACHE_RANGE = 4096;
+const SP_VALUES: AbsVal[] = [];
+
 export function sym(base: string, off = 0): AbsVal {
-  return mk(K_SYM, 0, base, off | 0);
+  const o = off | 0;
+  if (base === "SP" && o >= -SP_CACHE_RANGE && o < SP_CACHE_RANGE) return (SP_VALUES[o + SP_CACHE_RANGE] ??= mk(K_SYM, 0, base, o));
+  return mk(K_SYM, 0, base, o);
 }
 
 export function handle(site: number): AbsVal {
@@ -148,24 +154,48 @@ export const CFU = 4;
 /** Not known. */
 export const CF_ANY = CFU;
 
-/** What the flags say after the last instruction that set them, for deciding branches. */
-export interface FlagsSource {
-  /** "sub": CMP/SUB a, b. "logic": the result `a` of AND/OR/XOR/TEST (CF = OF = 0). "result": ZF/SF of `a` only. */
-  readonly kind: "sub" | "logic" | "result";
-  readonly a: AbsVal;
-  readonly b: AbsVal;
-  readonly size: 1 | 2 | 4;
-  /** Register compared (full register), so that an equal branch can refine it; -1 if none. */
-  readonly aReg: number;
+export type FlagsKind = "sub" | "logic" | "result";
+
+/**
+ * What the flags say after the last instruction that set them, for deciding branches. One class,
+ * so that every flags source has the same shape (object literals and spreads made several).
+ */
+export class FlagsSource {
+  constructor(
+    /** "sub": CMP/SUB a, b. "logic": the result `a` of AND/OR/XOR/TEST (CF = OF = 0). "result": ZF/SF of `a` only. */
+    readonly kind: FlagsKind,
+    readonly a: AbsVal,
+    readonly b: AbsVal,
+    readonly size: 1 | 2 | 4,
+    /** Register compared (full register), so that an equal branch can refine it; -1 if none. */
+    readonly aReg: number,
+  ) {}
+
+  /** The same comparison, no longer about a register. */
+  withoutRegister(): FlagsSource {
+    return new FlagsSource(this.kind, this.a, this.b, this.size, -1);
+  }
+}
+
+/** The flags say only whether `a` (the result of the last instruction) is zero or negative. */
+export function resultFlags(a: AbsVal, size: number): FlagsSource {
+  return new FlagsSource("result", a, TOP, size as 1 | 2 | 4, -1);
 }
 
 export const SEGS = ["ES", "CS", "SS", "DS", "FS", "GS"] as const;
 export const REGS = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"] as const;
 export const ESP = 4;
 
+/**
+ * The machine state at one instruction. The register and segment-register arrays are shared
+ * copy-on-write: with clones (every branch makes one) and with the facts that record them, so
+ * they are copied only when one of the holders writes (through setReg / setSeg) after sharing.
+ */
 export class State {
-  regs: AbsVal[];
-  segs: AbsVal[];
+  /** Read freely; write only through setReg. */
+  regs: readonly AbsVal[];
+  /** Read freely; write only through setSeg. */
+  segs: readonly AbsVal[];
   /** CF0 | CF1 | CFU bits. */
   cf: number;
   /** Ids of carry results not yet tested (a send's instruction index, or a time-out callback's entry id). */
@@ -176,11 +206,14 @@ export class State {
   /** Stack slots by offset from this activation's entry ESP (shared with clones until written: see setSlot). */
   slots: Map<number, AbsVal>;
   private ownSlots: boolean;
+  private ownRegs: boolean;
+  private ownSegs: boolean;
   /** Registers (bit per REGS index) written on every path since the root was entered. */
   written: number;
   /** Instruction that loaded ECX with a value nothing has read yet, or -1. */
   ecxDef: number;
 
+  /** `regs` and `segs` become this state's own: nobody else may hold them. */
   constructor(regs: AbsVal[], segs: AbsVal[], cf: number, pending: readonly number[], df: number, flags: FlagsSource | null, slots: Map<number, AbsVal>, written: number, ecxDef: number) {
     this.regs = regs;
     this.segs = segs;
@@ -190,16 +223,55 @@ export class State {
     this.flags = flags;
     this.slots = slots;
     this.ownSlots = true;
+    this.ownRegs = true;
+    this.ownSegs = true;
     this.written = written;
     this.ecxDef = ecxDef;
   }
 
-  /** A copy; the stack slots and the flags source are shared until one of the two writes them. */
+  /** A copy; registers, stack slots and the flags source are shared until one of the two writes them. */
   clone(): State {
-    const c = new State(this.regs.slice(), this.segs.slice(), this.cf, this.pending, this.df, this.flags, this.slots, this.written, this.ecxDef);
+    const c = new State(this.shareRegs() as AbsVal[], this.shareSegs() as AbsVal[], this.cf, this.pending, this.df, this.flags, this.slots, this.written, this.ecxDef);
+    c.ownRegs = false;
+    c.ownSegs = false;
     c.ownSlots = false;
     this.ownSlots = false;
     return c;
+  }
+
+  /** The registers as they are now, to keep (a fact): shared until this state writes one. */
+  shareRegs(): readonly AbsVal[] {
+    this.ownRegs = false;
+    return this.regs;
+  }
+
+  shareSegs(): readonly AbsVal[] {
+    this.ownSegs = false;
+    return this.segs;
+  }
+
+  /** Take the registers and segment registers of `o` (shared with it until one writes). */
+  adoptRegisters(o: State): void {
+    this.regs = o.shareRegs();
+    this.segs = o.shareSegs();
+    this.ownRegs = false;
+    this.ownSegs = false;
+  }
+
+  setReg(r: number, v: AbsVal): void {
+    if (!this.ownRegs) {
+      this.regs = this.regs.slice();
+      this.ownRegs = true;
+    }
+    (this.regs as AbsVal[])[r] = v;
+  }
+
+  setSeg(k: number, v: AbsVal): void {
+    if (!this.ownSegs) {
+      this.segs = this.segs.slice();
+      this.ownSegs = true;
+    }
+    (this.segs as AbsVal[])[k] = v;
   }
 
   /** Use `slots` (someone else's) until a write: copied then. */
@@ -218,13 +290,13 @@ export class State {
 
   /** The comparison behind the flags no longer tells about register `r` (it was written). */
   forgetCompared(r: number): void {
-    if (this.flags && this.flags.aReg === r) this.flags = { ...this.flags, aReg: -1 };
+    if (this.flags && this.flags.aReg === r) this.flags = this.flags.withoutRegister();
   }
 
   /** The join of two states at a merge point. */
   static join(a: State, b: State): State {
-    const regs = a.regs.map((v, i) => joinVal(v, b.regs[i]!));
-    const segs = a.segs.map((v, i) => joinVal(v, b.segs[i]!));
+    const regs = joinVals(a.regs, b.regs);
+    const segs = joinVals(a.segs, b.segs);
     const slots = new Map<number, AbsVal>();
     for (const [k, v] of a.slots) {
       const w = b.slots.get(k);
@@ -232,16 +304,18 @@ export class State {
     }
     let flags: FlagsSource | null = null;
     if (a.flags && b.flags && a.flags.kind === b.flags.kind && eqVal(a.flags.a, b.flags.a) && eqVal(a.flags.b, b.flags.b) && a.flags.size === b.flags.size) {
-      flags = { ...a.flags, aReg: a.flags.aReg === b.flags.aReg ? a.flags.aReg : -1 };
+      flags = a.flags.aReg === b.flags.aReg ? a.flags : a.flags.withoutRegister();
     }
-    return new State(regs, segs, a.cf | b.cf, unionPending(a.pending, b.pending), a.df | b.df, flags, slots, a.written & b.written, a.ecxDef === b.ecxDef ? a.ecxDef : -1);
+    const j = new State(regs ?? (a.shareRegs() as AbsVal[]), segs ?? (a.shareSegs() as AbsVal[]), a.cf | b.cf, unionPending(a.pending, b.pending), a.df | b.df, flags, slots, a.written & b.written, a.ecxDef === b.ecxDef ? a.ecxDef : -1);
+    j.ownRegs = regs !== null;
+    j.ownSegs = segs !== null;
+    return j;
   }
 
   equals(o: State): boolean {
     if (this.cf !== o.cf || this.df !== o.df || this.written !== o.written || this.ecxDef !== o.ecxDef) return false;
     if (!samePending(this.pending, o.pending)) return false;
-    for (let i = 0; i < 8; i++) if (!eqVal(this.regs[i]!, o.regs[i]!)) return false;
-    for (let i = 0; i < 6; i++) if (!eqVal(this.segs[i]!, o.segs[i]!)) return false;
+    if (!sameVals(this.regs, o.regs) || !sameVals(this.segs, o.segs)) return false;
     if (this.slots.size !== o.slots.size) return false;
     for (const [k, v] of this.slots) {
       const w = o.slots.get(k);
@@ -252,12 +326,24 @@ export class State {
     if (!f || !g) return f === g;
     return f.kind === g.kind && eqVal(f.a, g.a) && eqVal(f.b, g.b) && f.size === g.size && f.aReg === g.aReg;
   }
+}
 
-  /** A key of what a called procedure can see of this state (not the stack, not the last comparison). */
-  entryKey(): string {
-    let s = "";
-    for (let i = 0; i < 8; i++) s += valKey(this.regs[i]!) + "|";
-    for (let i = 0; i < 6; i++) s += valKey(this.segs[i]!) + "|";
-    return `${s}${this.cf}${this.pending.join(",")}|${this.df}|${this.written}`;
+export function sameVals(a: readonly AbsVal[], b: readonly AbsVal[]): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < a.length; i++) if (!eqVal(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+/** The values of `a` joined with those of `b`, or null when that is `a` itself. */
+function joinVals(a: readonly AbsVal[], b: readonly AbsVal[]): AbsVal[] | null {
+  if (a === b) return null;
+  let out: AbsVal[] | null = null;
+  for (let i = 0; i < a.length; i++) {
+    const v = joinVal(a[i]!, b[i]!);
+    if (v === a[i]) continue;
+    // A copy keeps the array packed (Array.prototype.map's arrays are holey: another shape).
+    out ??= a.slice();
+    out[i] = v;
   }
+  return out;
 }

@@ -32,7 +32,7 @@ export const controlDispatchNotLocked: Rule = {
     }
     const seen = new Set<string>();
     for (const item of p.items) {
-      if (!item.origin.some((o) => o.includes("`Control_Dispatch`"))) continue;
+      if (item.origin.length === 0 || !item.origin.some(isControlDispatchExpansion)) continue;
       if (item.segment === "" || item.segment === "LOCKED") continue;
       const key = `${item.span.file}:${item.span.line}:${item.span.column}`;
       if (seen.has(key)) continue;
@@ -45,3 +45,7 @@ export const controlDispatchNotLocked: Rule = {
     }
   },
 };
+
+function isControlDispatchExpansion(origin: string): boolean {
+  return origin.includes("`Control_Dispatch`");
+}

@@ -19,10 +19,18 @@ const cache = new WeakMap<LintProgram, HandleInfo>();
 export function handleInfo(p: LintProgram): HandleInfo {
   const hit = cache.get(p);
   if (hit) return hit;
+  // Few names, many calls: each name is looked up once.
+  const callbackByName = new Map<string, CallbackService | undefined>();
+  const cancelByName = new Map<string, boolean>();
   const schedulers = new Map<number, CallbackService>();
+  const cancels: ServiceCallFact[] = [];
   for (const c of p.facts.serviceCalls) {
-    const cb = callbackService(c.name);
+    let cb = callbackByName.get(c.name);
+    if (cb === undefined && !callbackByName.has(c.name)) callbackByName.set(c.name, (cb = callbackService(c.name)));
     if (cb) schedulers.set(c.index, cb);
+    let cancel = cancelByName.get(c.name);
+    if (cancel === undefined) cancelByName.set(c.name, (cancel = isCancelService(c.name)));
+    if (cancel) cancels.push(c);
   }
   const variables = new Map<number, Set<number>>();
   for (const s of p.facts.stores) {
@@ -31,7 +39,6 @@ export function handleInfo(p: LintProgram): HandleInfo {
     if (!set) variables.set(s.addr, (set = new Set()));
     set.add(s.value.site);
   }
-  const cancels = p.facts.serviceCalls.filter((c) => isCancelService(c.name));
   const info = { variables, schedulers, cancels };
   cache.set(p, info);
   return info;

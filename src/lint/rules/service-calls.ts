@@ -12,7 +12,16 @@ export interface CallStatement {
   readonly service: ServiceInfo | null;
 }
 
+const cache = new WeakMap<LintProgram, CallStatement[]>();
+
+/** Found once per program: several rules read them. */
 export function callStatements(p: LintProgram): CallStatement[] {
+  let calls = cache.get(p);
+  if (!calls) cache.set(p, (calls = findCallStatements(p)));
+  return calls;
+}
+
+function findCallStatements(p: LintProgram): CallStatement[] {
   const out: CallStatement[] = [];
   for (let i = 0; i < p.size; i++) {
     const ins = p.instrs[i]!;

@@ -22,31 +22,11 @@ export const useOffset32: Rule = {
   },
   check({ program: p, report }) {
     const spans: SourceSpan[] = [];
-    const visit = (e: Expr | null): void => {
-      if (!e) return;
-      switch (e.k) {
-        case "unary":
-          if (e.op === "OFFSET") spans.push(e.span);
-          return visit(e.arg);
-        case "binary":
-          visit(e.left);
-          return visit(e.right);
-        case "index":
-          visit(e.left);
-          return visit(e.inner);
-        case "field":
-        case "ptr":
-          return visit(e.k === "field" ? e.left : e.arg);
-        case "seg":
-          return visit(e.arg);
-        case "dup":
-          return e.items.forEach(visit);
-        default:
-          return;
-      }
-    };
-    for (const item of p.items) if (item.origin.length === 0 && item.segment !== "REAL_INIT") item.operands.forEach(visit);
-    for (const d of p.front.data) d.operands.forEach(visit);
+    for (const item of p.items) {
+      if (item.origin.length !== 0 || item.segment === "REAL_INIT") continue;
+      for (const e of item.operands) collectOffsets(e, spans);
+    }
+    for (const d of p.front.data) for (const e of d.operands) collectOffsets(e, spans);
     const seen = new Set<string>();
     for (const span of spans) {
       const key = `${span.file}:${span.line}:${span.column}`;
@@ -60,3 +40,29 @@ export const useOffset32: Rule = {
     }
   },
 };
+
+/** The spans of the OFFSET operators in an expression, in source order. */
+function collectOffsets(e: Expr | null, spans: SourceSpan[]): void {
+  if (!e) return;
+  switch (e.k) {
+    case "unary":
+      if (e.op === "OFFSET") spans.push(e.span);
+      return collectOffsets(e.arg, spans);
+    case "binary":
+      collectOffsets(e.left, spans);
+      return collectOffsets(e.right, spans);
+    case "index":
+      collectOffsets(e.left, spans);
+      return collectOffsets(e.inner, spans);
+    case "field":
+      return collectOffsets(e.left, spans);
+    case "ptr":
+    case "seg":
+      return collectOffsets(e.arg, spans);
+    case "dup":
+      for (const x of e.items) collectOffsets(x, spans);
+      return;
+    default:
+      return;
+  }
+}
