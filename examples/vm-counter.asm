@@ -1,12 +1,14 @@
 ; vm-counter.asm - VMs created and destroyed by the shell while a device counts them. The
 ; scenario beside this file has the shell create three VMs and end one normally, one by closing
-; it (this device objects to the first Query_Destroy, so the VM stays until the close is forced)
-; and one by a crash. VM_Not_Executeable's EDX says why a VM ends (VNE_* flags).
+; it (this device objects to the first Query_Destroy and tells the user why with SHELL_Message,
+; so the VM stays until the close is forced) and one by a crash. VM_Not_Executeable's EDX says why
+; a VM ends (VNE_* flags).
 ;
 ; run: vmmasm run --scenario examples/vm-counter.scenario examples/vm-counter.asm
 
 	.386p
 	include vmm.inc
+	include shell.inc
 
 Declare_Virtual_Device VMCOUNT, 1, 0, VMCOUNT_Control, Undefined_Device_ID, Undefined_Init_Order
 
@@ -14,6 +16,8 @@ VxD_LOCKED_DATA_SEG
 Live		dd	0
 Created		dd	0
 Objected	dd	0
+Busy_Caption	db	"VM counter", 0
+Busy_Text	db	"This VM is still being counted. Close it again to end it anyway.", 0
 VxD_LOCKED_DATA_ENDS
 
 Begin_Control_Dispatch VMCOUNT
@@ -36,19 +40,32 @@ BeginProc Count_Create
 	ret
 EndProc Count_Create
 
-; CF = 1 objects to destroying a VM that did not exit normally. Object once.
+; CF = 1 objects to destroying a VM that did not exit normally. Object once, and tell the user
+; why: the shell shows the box later, and Count_Answer gets the button the user chose.
 BeginProc Count_Query
 	mov	eax, [ebx.CB_VMID]
 	cmp	[Objected], 0
 	jne	@F
 	inc	[Objected]
 	Trace_Out "VM #AL: objecting to Query_Destroy"
+	mov	eax, MB_OK OR MB_ICONEXCLAMATION
+	mov	ecx, OFFSET32 Busy_Text
+	mov	edi, OFFSET32 Busy_Caption
+	mov	esi, OFFSET32 Count_Answer
+	mov	edx, [ebx.CB_VMID]
+	VxDcall	SHELL_Message
 	stc
-	; vmmasm-disable-next-line query-destroy-objection-silent -- a real device explains with SHELL_Message; the simulator has no user to ask
 	ret
 @@:	clc
 	ret
 EndProc Count_Query
+
+; SHELL_Message's callback: EAX = the ID* answer, EDX = the reference data (the VM's ID). EBX may be
+; any VM.
+BeginProc Count_Answer
+	Trace_Out "VM #DL: the user answered #AL"
+	ret
+EndProc Count_Answer
 
 BeginProc Count_Not_Executeable
 	mov	eax, [ebx.CB_VMID]

@@ -100,6 +100,8 @@ const EXPECTED: Record<string, Expectation> = {
       "VM 02 not executeable, VNE flags 00",
       "VM 02 destroyed, 02 live",
       "VM 03: objecting to Query_Destroy",
+      "SHELL message box for VM 3 — VM counter: This VM is still being counted. Close it again to end it anyway. [OK] → IDOK",
+      "VM 03: the user answered 01", // IDOK, the box's default button
       "VM 03 not executeable, VNE flags 22", // VNE_Closed | VNE_Nuked
       "VM 03 destroyed, 01 live",
       "VM 04 not executeable, VNE flags 01", // VNE_Crashed

@@ -147,7 +147,7 @@ export function formatEvents(s: ReplSession, c: ChalkInstance): string[] {
     const p = s.program;
     const out = s.vmm.events.pending().map((e) => {
       const vm = e.vm ? s.vmm.vmByHandle(e.vm) : undefined;
-      return `  ${c.magenta(hex8(e.handle))}  ${e.kind} event${vm ? ` for VM ${vm.id}` : ""} → ${c.bold(nearestLabel(p, e.callback >>> 0))}  ${c.dim(`reference data ${hex8(e.refData)}, from ${e.service} by ${e.owner}`)}`;
+      return `  ${c.magenta(hex8(e.handle))}  ${e.kind} event${vm ? ` for VM ${vm.id}` : ""} → ${c.bold(e.callback ? nearestLabel(p, e.callback >>> 0) : "no callback")}  ${c.dim(`reference data ${hex8(e.refData)}, from ${e.service} by ${e.owner}`)}`;
     });
     const clock = (s.vmm as { clock?: { now: number; pending(): { due: number; what: string }[] } }).clock;
     const timers = clock ? clock.pending() : [];

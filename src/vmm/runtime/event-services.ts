@@ -143,7 +143,10 @@ function cancel(vmm: Vmm, cpu: Cpu, site: number, kind: EventKind, serviceName: 
   const ev = vmm.events.find(handle);
   const bad = (why: string, help?: string): void => vmm.violation("bad-event-handle", `${serviceName} with handle ${hexOf(handle)}: ${why}`, site, help);
   if (!ev) return bad("no event has this handle", "pass the handle the Schedule or Call service returned in ESI, or 0");
-  if (ev.kind !== kind) return bad(`the event was created by ${ev.service}; cancel it with ${CANCEL_SERVICE[ev.kind]}`);
+  if (ev.kind !== kind) {
+    const right = CANCEL_SERVICE[ev.kind];
+    return bad(`the event was created by ${ev.service}; ${right ? `cancel it with ${right}` : "no service cancels it"}`);
+  }
   if (ev.state === "ran" || ev.state === "timed-out") return bad("its callback already ran", "clear the saved handle as the callback's first action, and cancel only a handle that is still set");
   if (ev.state === "cancelled") return bad("it was already cancelled");
   if (kind === "vm" && u(cpu.regs[Reg.EBX]!) !== ev.vm) {

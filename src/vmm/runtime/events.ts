@@ -3,14 +3,16 @@
 import type { Timer } from "./clock.js";
 import type { VmmHeap } from "./heap.js";
 
-export type EventKind = "global" | "vm" | "priority" | "restricted";
+/** "shell-message": a SHELL_Message box, which the shell shows at event time and no service cancels. */
+export type EventKind = "global" | "vm" | "priority" | "restricted" | "shell-message";
 
-/** Which service family created the event; each has its own Cancel service. */
-export const CANCEL_SERVICE: Record<EventKind, string> = {
+/** Which service family created the event; each has its own Cancel service (null: none). */
+export const CANCEL_SERVICE: Record<EventKind, string | null> = {
   global: "Cancel_Global_Event",
   vm: "Cancel_VM_Event",
   priority: "Cancel_Priority_VM_Event",
   restricted: "Cancel_Restricted_Event",
+  "shell-message": null,
 };
 
 export interface ScheduledEvent {
@@ -18,8 +20,13 @@ export interface ScheduledEvent {
   readonly kind: EventKind;
   /** Target VM handle, 0 for a global event. */
   readonly vm: number;
+  /** 0 for none (an event the VMM does its own work in, see `onDue`). */
   readonly callback: number;
   readonly refData: number;
+  /** EAX the callback gets (SHELL_Message: the ID* answer); unset leaves EAX as it is. */
+  readonly eax?: number;
+  /** The VMM's own work when the event runs, before the callback (SHELL_Message shows its box). */
+  readonly onDue?: () => void;
   /** Service that created it (for messages). */
   readonly service: string;
   /** Device whose code scheduled it. */

@@ -21,6 +21,7 @@ import "./event-services.js";
 import "./time-services.js";
 import "./vpicd.js";
 import "./client-state.js";
+import "./shell.js";
 
 export type ViolationMode = "stop" | "report";
 
@@ -254,6 +255,9 @@ export class Vmm implements MachineHost {
         `${what} ${nearestLabel(this.program, callback >>> 0)} broke its register contract: ${broken.join("; ")}`,
         site,
         "a callback may change EAX, EBX, ECX, EDX, ESI and EDI only; save anything else it uses and restore it before ret",
+        [],
+        // The callback has returned, so no instruction is running: the service call that set it up is the place.
+        this.program.spans[site] ?? null,
       );
     }
     this.restoreRegisters(saved);
@@ -264,6 +268,7 @@ export class Vmm implements MachineHost {
     const withCarry = (ev.flags & pef("PEF_Time_Out")) !== 0;
     this.callCallback("event callback", ev.callback, vm, ev.refData, ev.owner, ev.site, (cpu) => {
       if (withCarry) cpu.setFlag("cf", timedOut);
+      if (ev.eax !== undefined) cpu.regs[Reg.EAX] = ev.eax;
     });
   }
 
@@ -319,8 +324,10 @@ export class Vmm implements MachineHost {
     if (vm && vm !== this.currentVm) this.switchTo(vm);
     ev.state = "ran";
     if (ev.timer) ev.timer.cancelled = true;
-    this.log("event", `run ${ev.kind} event ${hexOf(ev.handle)} → ${nearestLabel(this.program, ev.callback >>> 0)} in VM ${target.id}`, target, ev.owner);
-    this.callEventCallback(ev, target);
+    const callback = ev.callback ? nearestLabel(this.program, ev.callback >>> 0) : "no callback";
+    this.log("event", `run ${ev.kind} event ${hexOf(ev.handle)} → ${callback} in VM ${target.id}`, target, ev.owner);
+    ev.onDue?.();
+    if (ev.callback) this.callEventCallback(ev, target);
     if (ev.boost && vm && !(ev.flags & pef("PEF_Dont_Unboost"))) this.adjustPriority(vm, -ev.boost, "un-boost after the event");
   }
 

@@ -101,6 +101,20 @@ export const SHELL_MESSAGE_CONSTANTS: readonly NamedConstant[] = values("shell.i
   ["SE_WP_DispUpdBoostBit", 21, "bit number of SE_WP_DispUpdBoost"],
 ]);
 
+/** Where the box type and the default button sit in SHELL_Message's EAX: bits 3-0 give the buttons,
+ *  bits 9-8 which of them is the default (0 = the first). */
+export const MESSAGE_BOX_FIELDS = { typeMask: 0x0f, defaultButtonMask: 0x300, defaultButtonShift: 8, source: "RBIL (INT 20h, VxD 17h: bitfields for message box flags)" } as const;
+
+/** The buttons of each MB_* box type, left to right, as the ID* answer each gives (the MB_* rows' own order). */
+export const MESSAGE_BOX_BUTTONS: readonly { readonly type: string; readonly buttons: readonly string[]; readonly source: string }[] = [
+  ["MB_OK", ["IDOK"]],
+  ["MB_OKCANCEL", ["IDOK", "IDCANCEL"]],
+  ["MB_ABORTRETRYIGNORE", ["IDABORT", "IDRETRY", "IDIGNORE"]],
+  ["MB_YESNOCANCEL", ["IDYES", "IDNO", "IDCANCEL"]],
+  ["MB_YESNO", ["IDYES", "IDNO"]],
+  ["MB_RETRYCANCEL", ["IDRETRY", "IDCANCEL"]],
+].map(([type, buttons]) => ({ type: type as string, buttons: buttons as string[], source: "SHELLH95; VDAG31 SHELL_Message" }));
+
 /** EAX of SHELL_GetVMInfo. */
 export const SHELL_VM_INFO_FLAGS: readonly NamedConstant[] = values("shell.inc", "SHELLH95; VDAG31 SHELL_GetVMInfo", [
   ["SGVMI_Windowed", 0x00000004, "runs in a window"], ["SGVMI_ALTTABdis", 0x00000020, "Alt+Tab reserved"],
