@@ -1,6 +1,6 @@
 // The bundled executable's entry point.
 import { main } from "./main.js";
-import { quietOnClosedPipe } from "./streams.js";
+import { exitOnceFlushed, quietOnClosedPipe } from "./streams.js";
 
 quietOnClosedPipe();
 try {
@@ -10,3 +10,4 @@ try {
   process.stderr.write(`vmmasm: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\nPlease report this with the input that caused it.\n`);
   process.exitCode = 70;
 }
+exitOnceFlushed(typeof process.exitCode === "number" ? process.exitCode : 0);

@@ -6,6 +6,7 @@ import { ExitCode } from "./exit-codes.js";
 import { parseNumber, printDiagnostics, type Printer } from "./io.js";
 import { parseDefines } from "./run-command.js";
 import { startRepl } from "../repl/repl.js";
+import { goOnAfterReturn } from "./streams.js";
 
 export interface ReplCommandOptions {
   readonly vms?: string;
@@ -29,6 +30,7 @@ export function replCommand(files: readonly string[], opts: ReplCommandOptions, 
   const defines = parseDefines(opts.define);
   if (typeof defines === "string") return usage(p, defines);
   const color = opts.color ?? shouldColor(process.stdout);
+  goOnAfterReturn();
   startRepl(files, { vms, maxSteps, includeDirs: opts.include ?? [], defines, ...(opts.echo ? { echo: true } : {}) }, color).then(
     (code) => {
       process.exitCode = code;

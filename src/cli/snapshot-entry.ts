@@ -8,7 +8,7 @@ import { runProgram } from "../run/run-program.js";
 import { vmmIncSymbols } from "../vmm/vmm-inc.js";
 import { buildCli, main } from "./main.js";
 import { warmUpLint } from "../lint/warm-up.js";
-import { quietOnClosedPipe } from "./streams.js";
+import { exitOnceFlushed, quietOnClosedPipe } from "./streams.js";
 
 function start(args: readonly string[], cli?: ReturnType<typeof buildCli>): void {
   quietOnClosedPipe();
@@ -18,6 +18,7 @@ function start(args: readonly string[], cli?: ReturnType<typeof buildCli>): void
     process.stderr.write(`vmmasm: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\nPlease report this with the input that caused it.\n`);
     process.exitCode = 70;
   }
+  exitOnceFlushed(typeof process.exitCode === "number" ? process.exitCode : 0);
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {

@@ -7,3 +7,19 @@ export function quietOnClosedPipe(): void {
     });
   }
 }
+
+let goesOn = false;
+
+/** A command that goes on after it returns (the REPL) says so: the process then ends by itself. */
+export function goOnAfterReturn(): void {
+  goesOn = true;
+}
+
+/**
+ * Ends the process with `code` once everything written has been flushed. Left to end by itself,
+ * Node would first tear down the heap, which after a large lint takes longer than printing.
+ */
+export function exitOnceFlushed(code: number): void {
+  if (goesOn) return;
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
