@@ -2,11 +2,11 @@
 // form and turned into register, memory and immediate operands.
 import { diag } from "../diagnostics/diagnostic.js";
 import type { Expr } from "../front/ast.js";
-import { fail, type Evaluator, type Value } from "../front/evaluate.js";
+import { constant, fail, type Evaluator, type Value } from "../front/evaluate.js";
 import type { InstrItem } from "../front/program.js";
-import type { RegisterRef } from "../front/registers.js";
+import { registerByName, type RegisterRef } from "../front/registers.js";
 import { MNEMONICS, mnemonicSpec, type MnemonicSpec } from "./mnemonics.js";
-import { Op, Reg, Rep, type ImmOperand, type Instr, type MemOperand, type Operand, type RegOperand, type Size, type SourceSpan } from "./types.js";
+import { Op, Reg, REG_NAMES16, REG_NAMES32, REG_NAMES8_HIGH, REG_NAMES8_LOW, Rep, type ImmOperand, type Instr, type MemOperand, type Operand, type RegOperand, type Size, type SourceSpan } from "./types.js";
 
 export function instr(op: Op, size: Size, mnemonic: string, a: Operand | null = null, b: Operand | null = null, c: Operand | null = null, target = -1, extra = 0, text: string | null = null): Instr {
   return { op, size, a, b, c, target, extra, text, mnemonic };
@@ -21,6 +21,16 @@ const REG_OPERANDS: readonly RegOperand[] = [4, 2, 1, 1].flatMap((size, group) =
 function regOperand(r: RegisterRef): RegOperand {
   const group = r.size === 4 ? 0 : r.size === 2 ? 1 : r.high ? 3 : 2;
   return REG_OPERANDS[group * 8 + r.reg]!;
+}
+
+/** The value of an operand that is a bare register name (the commonest operand), by its usual
+ *  spellings: shared, since nothing here changes an operand's value once it is worked out. */
+const REGISTER_VALUES = new Map<string, Value>();
+for (const name of [...REG_NAMES32, ...REG_NAMES16, ...REG_NAMES8_LOW, ...REG_NAMES8_HIGH]) {
+  const v = constant(0);
+  v.reg = registerByName(name)!;
+  REGISTER_VALUES.set(name, v);
+  REGISTER_VALUES.set(name.toUpperCase(), v);
 }
 
 /** The count of a one-operand shift. */
@@ -69,7 +79,7 @@ export class InstrLowerer {
     const values = this.values;
     for (let i = 0; i < ops.length; i++) {
       const o = ops[i];
-      values[i] = o ? ev.value(o) : null;
+      values[i] = o === null ? null : (o.k === "name" && REGISTER_VALUES.get(o.name)) || ev.value(o);
     }
     this.operandCount = ops.length;
     this.item = item;
