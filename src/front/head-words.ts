@@ -29,3 +29,4 @@ export function headWord(image: string): HeadWord {
   }
   return w;
 }
+

@@ -10,6 +10,7 @@ import type { SourceSpan } from "../ir/types.js";
 import type { Expr, Label, ParsedLine, Statement } from "./ast.js";
 import { parseMasmNumber } from "./numbers.js";
 import { unquote } from "./cst-to-ast.js";
+import { intern, internUpper } from "./intern.js";
 
 function idxSet(types: readonly TokenType[]): Set<number> {
   return new Set(types.map((t) => t.tokenTypeIdx!));
@@ -183,7 +184,7 @@ class Parser {
     for (let k = this.kind(); k === KW_OR || k === KW_XOR; k = this.kind()) {
       const op = this.next();
       const right = this.andExpr();
-      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = { k: "binary", op: internUpper(op.image), left: acc, right, span: this.join(acc.span, right.span) };
     }
     return acc;
   }
@@ -193,7 +194,7 @@ class Parser {
     while (this.kind() === KW_AND) {
       const op = this.next();
       const right = this.notExpr();
-      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = { k: "binary", op: internUpper(op.image), left: acc, right, span: this.join(acc.span, right.span) };
     }
     return acc;
   }
@@ -208,7 +209,7 @@ class Parser {
     if (REL_OP.has(this.kind())) {
       const op = this.next();
       const right = this.addExpr();
-      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = { k: "binary", op: internUpper(op.image), left: acc, right, span: this.join(acc.span, right.span) };
     }
     return acc;
   }
@@ -218,7 +219,7 @@ class Parser {
     for (let k = this.kind(); k === PLUS || k === MINUS; k = this.kind()) {
       const op = this.next();
       const right = this.mulExpr();
-      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = { k: "binary", op: internUpper(op.image), left: acc, right, span: this.join(acc.span, right.span) };
     }
     return acc;
   }
@@ -228,7 +229,7 @@ class Parser {
     for (let k = this.kind(); k === STAR || k === SLASH || MUL_OP.has(k); k = this.kind()) {
       const op = this.next();
       const right = this.unaryExpr();
-      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = { k: "binary", op: internUpper(op.image), left: acc, right, span: this.join(acc.span, right.span) };
     }
     return acc;
   }
@@ -238,7 +239,7 @@ class Parser {
     if (k === PLUS || k === MINUS || TYPE_OP.has(k)) {
       const prefix = this.next();
       const arg = this.unaryExpr();
-      return { k: "unary", op: prefix.image.toUpperCase(), arg, span: this.join(this.span(prefix), arg.span) };
+      return { k: "unary", op: internUpper(prefix.image), arg, span: this.join(this.span(prefix), arg.span) };
     }
     const base = this.postfixExpr();
     if (this.kind() !== KW_PTR) return base;
@@ -276,7 +277,7 @@ class Parser {
       return { k: "num", value, span: this.span(t) };
     }
     if (k === STRING) return { k: "str", value: unquote(t.image), span: this.span(t) };
-    if (k === IDENT || DATA_KW.has(k)) return { k: "name", name: t.image, span: this.span(t) };
+    if (k === IDENT || DATA_KW.has(k)) return { k: "name", name: intern(t.image), span: this.span(t) };
     if (k === ANGLE) return { k: "text", value: t.image.slice(1, -1), span: this.span(t) };
     if (k === LPAREN) {
       const e = this.expression();
