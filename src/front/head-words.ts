@@ -29,4 +29,3 @@ export function headWord(image: string): HeadWord {
   }
   return w;
 }
-

@@ -10,7 +10,6 @@ import type { SourceSpan } from "../ir/types.js";
 import type { Expr, Label, ParsedLine, Statement } from "./ast.js";
 import { parseMasmNumber } from "./numbers.js";
 import { unquote } from "./cst-to-ast.js";
-import { intern, internUpper } from "./intern.js";
 
 function idxSet(types: readonly TokenType[]): Set<number> {
   return new Set(types.map((t) => t.tokenTypeIdx!));
@@ -184,7 +183,7 @@ class Parser {
     for (let k = this.kind(); k === KW_OR || k === KW_XOR; k = this.kind()) {
       const op = this.next();
       const right = this.andExpr();
-      acc = { k: "binary", op: internUpper(op.image), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
     }
     return acc;
   }
@@ -194,7 +193,7 @@ class Parser {
     while (this.kind() === KW_AND) {
       const op = this.next();
       const right = this.notExpr();
-      acc = { k: "binary", op: internUpper(op.image), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
     }
     return acc;
   }
@@ -209,7 +208,7 @@ class Parser {
     if (REL_OP.has(this.kind())) {
       const op = this.next();
       const right = this.addExpr();
-      acc = { k: "binary", op: internUpper(op.image), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
     }
     return acc;
   }
@@ -219,7 +218,7 @@ class Parser {
     for (let k = this.kind(); k === PLUS || k === MINUS; k = this.kind()) {
       const op = this.next();
       const right = this.mulExpr();
-      acc = { k: "binary", op: internUpper(op.image), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
     }
     return acc;
   }
@@ -229,7 +228,7 @@ class Parser {
     for (let k = this.kind(); k === STAR || k === SLASH || MUL_OP.has(k); k = this.kind()) {
       const op = this.next();
       const right = this.unaryExpr();
-      acc = { k: "binary", op: internUpper(op.image), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
     }
     return acc;
   }
@@ -239,7 +238,7 @@ class Parser {
     if (k === PLUS || k === MINUS || TYPE_OP.has(k)) {
       const prefix = this.next();
       const arg = this.unaryExpr();
-      return { k: "unary", op: internUpper(prefix.image), arg, span: this.join(this.span(prefix), arg.span) };
+      return { k: "unary", op: prefix.image.toUpperCase(), arg, span: this.join(this.span(prefix), arg.span) };
     }
     const base = this.postfixExpr();
     if (this.kind() !== KW_PTR) return base;
@@ -277,7 +276,7 @@ class Parser {
       return { k: "num", value, span: this.span(t) };
     }
     if (k === STRING) return { k: "str", value: unquote(t.image), span: this.span(t) };
-    if (k === IDENT || DATA_KW.has(k)) return { k: "name", name: intern(t.image), span: this.span(t) };
+    if (k === IDENT || DATA_KW.has(k)) return { k: "name", name: t.image, span: this.span(t) };
     if (k === ANGLE) return { k: "text", value: t.image.slice(1, -1), span: this.span(t) };
     if (k === LPAREN) {
       const e = this.expression();

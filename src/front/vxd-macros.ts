@@ -10,7 +10,6 @@ import type { Expr, Statement } from "./ast.js";
 import { fail } from "./evaluate.js";
 import type { SourceLine } from "./lines.js";
 import { splitArguments, stripAngles } from "./macros.js";
-import { internLower } from "./intern.js";
 
 type Command = Extract<Statement, { kind: "command" }>;
 
@@ -62,7 +61,7 @@ export function handleVxdMacro(asm: Assembler, head: string, s: Command, line: S
     case "DEBUG_OUT": {
       const msg = s.operands[0];
       if (!msg || msg.k !== "str") fail(diag("bad-declaration", s.span, `${s.head} takes a quoted message, e.g. ${s.head} "EAX = #EAX"`));
-      asm.emitSynthetic(Op.TRACE_OUT, head === "DEBUG_OUT" ? 1 : 0, msg.value, s.span, internLower(s.head));
+      asm.emitSynthetic(Op.TRACE_OUT, head === "DEBUG_OUT" ? 1 : 0, msg.value, s.span, s.head.toLowerCase());
       return;
     }
     case "FATAL_ERROR": {
@@ -128,7 +127,7 @@ function serviceCall(asm: Assembler, head: string, s: Command, line: SourceLine)
       }),
     );
     // The call is kept (with no service id) so that lint still sees it; the error stops a run.
-    asm.emitSynthetic(jump ? Op.VXDJMP : Op.VXDCALL, UNKNOWN_SERVICE_ID, name, s.span, internLower(s.head));
+    asm.emitSynthetic(jump ? Op.VXDJMP : Op.VXDCALL, UNKNOWN_SERVICE_ID, name, s.span, s.head.toLowerCase());
     return;
   }
   // Parameters are operands after the service name (most calls have none: no need to cut the text).
@@ -136,7 +135,7 @@ function serviceCall(asm: Assembler, head: string, s: Command, line: SourceLine)
   if (jump && params.length > 0) fail(diag("bad-declaration", s.span, `${s.head} cannot pass parameters (the DDK's macro refuses them too)`));
   const list = params.length ? splitArguments(stripAngles(params.join(","))).filter((p) => p !== "") : [];
   if (list.length) asm.expand([...list].reverse().map((p) => `push ${p}`).join("\n"), s.span, s.head);
-  asm.emitSynthetic(jump ? Op.VXDJMP : Op.VXDCALL, service.id, service.name, s.span, internLower(s.head));
+  asm.emitSynthetic(jump ? Op.VXDJMP : Op.VXDCALL, service.id, service.name, s.span, s.head.toLowerCase());
   if (list.length) asm.expand(`add esp, ${list.length * 4}`, s.span, s.head);
 }
 
