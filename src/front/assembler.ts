@@ -133,7 +133,8 @@ export class Assembler {
     this.controlDispatch = null;
     for (const [k, v] of Object.entries(this.options.defines ?? {})) this.defineFromCommandLine(k, v);
     this.assembleText(name, text);
-    const endSpan: SourceSpan = { file: name, line: Math.max(1, text.split("\n").length), column: 1, endLine: Math.max(1, text.split("\n").length), endColumn: 1 };
+    const lastLine = lineCount(text);
+    const endSpan: SourceSpan = { file: name, line: lastLine, column: 1, endLine: lastLine, endColumn: 1 };
     for (const open of this.conditionals.unclosed()) this.report(diag("unbalanced-block", open, "this IF has no ENDIF", { help: "add ENDIF where the conditional block ends" }));
     for (const p of this.procStack) this.report(diag("unbalanced-block", p.span, `procedure \`${p.name}\` is never closed`, { help: `add \`${p.options.length ? "EndProc" : p.name + " ENDP"}\`` }));
     const openStruc = this.struc as OpenStruc | null;
@@ -909,6 +910,13 @@ function stripComment(text: string): string {
     else if (ch === ";") return text.slice(0, i);
   }
   return text;
+}
+
+/** The number of the text's last line (as splitting it at line feeds would count them). */
+function lineCount(text: string): number {
+  let n = 1;
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) n++;
+  return n;
 }
 
 /** Moves an expression parsed from a fragment to the span of the line it came from. */

@@ -86,9 +86,13 @@ export class LineStream implements Iterable<SourceLine> {
   }
 
   /** The next line to assemble, or null at the end. */
+  /** The tokens of the line being read (reused: each line gets a copy of exactly its length). */
+  private readonly current: IToken[] = [];
+
   next(): SourceLine | null {
     if (this.done) return null;
-    let current: IToken[] = [];
+    const current = this.current;
+    current.length = 0;
     let dropLine = false;
     for (;;) {
       const t = this.scanner.next();
@@ -98,7 +102,7 @@ export class LineStream implements Iterable<SourceLine> {
         const lineNo = current.length ? current[0]!.startLine ?? 1 : -1;
         if (this.newErrors(lineNo) && current.length) dropLine = true;
         const out = this.flush(current, dropLine);
-        current = [];
+        current.length = 0;
         dropLine = false;
         if (t === null) {
           this.done = true;
@@ -154,7 +158,7 @@ export class LineStream implements Iterable<SourceLine> {
     return onLine;
   }
 
-  private flush(current: IToken[], dropLine: boolean): Line | null {
+  private flush(current: readonly IToken[], dropLine: boolean): Line | null {
     if (dropLine) {
       this.lastDropped = true;
       return null;
@@ -165,9 +169,10 @@ export class LineStream implements Iterable<SourceLine> {
       this.skipEndm = false;
       if (current[0]!.image.toUpperCase() === "ENDM") return null;
     }
-    retypeKeywords(current);
-    const first = current[0]!;
-    const line = new Line(current, first.startLine ?? 1, this.text, (first.startOffset ?? 0) - ((first.startColumn ?? 1) - 1));
+    const tokens = current.slice();
+    retypeKeywords(tokens);
+    const first = tokens[0]!;
+    const line = new Line(tokens, first.startLine ?? 1, this.text, (first.startOffset ?? 0) - ((first.startColumn ?? 1) - 1));
     this.last = line;
     return line;
   }
