@@ -5,7 +5,7 @@
 // in the System VM as that file's device; pending events run; the VMs are destroyed and the
 // devices shut down (Sys_VM_Terminate, System_Exit, Sys_Critical_Exit, each with its "…2").
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { REG_NAMES32, Reg, type IrProgram } from "../ir/types.js";
+import { Layout, REG_NAMES32, Reg, type IrProgram } from "../ir/types.js";
 import { Cpu } from "../machine/cpu.js";
 import { MachineFault } from "../machine/fault.js";
 import type { FlagName } from "../machine/flags.js";
@@ -16,6 +16,7 @@ import { scheduleScenario } from "./scenario-runner.js";
 import type { Scenario } from "./scenario.js";
 import { pendingTimeOuts } from "../vmm/runtime/time-services.js";
 import { VmmStop } from "../vmm/runtime/stop.js";
+import { hexOf } from "../vmm/runtime/hex.js";
 import { Vmm, type TimelineEntry, type ViolationMode } from "../vmm/runtime/vmm.js";
 import { faultDiagnostic, issueDiagnostic } from "./fault-diagnostic.js";
 
@@ -38,6 +39,9 @@ export interface RunOptions {
   readonly onTimeline?: (entry: TimelineEntry) => void;
   /** Receives debug output as it is written. */
   readonly onOutput?: (text: string) => void;
+  /** Bytes of simulated memory (default 16 MiB). It must hold the VMM's structures, the program's data
+   *  image (from Layout.DATA_BASE) and a stack above it; runProgram throws a RangeError saying what
+   *  is needed when it cannot. */
   readonly memorySize?: number;
   /** Stack checks (default on). */
   readonly checkStack?: boolean;
@@ -102,7 +106,7 @@ export function registerDevices(vmm: Vmm, program: IrProgram): Diagnostic[] {
 
 export function runProgram(program: IrProgram, options: RunOptions = {}): RunResult {
   const vmm = new Vmm(program, { ...(options.vms !== undefined ? { vms: options.vms } : {}), ...(options.onViolation ? { onViolation: options.onViolation } : {}), ...(options.onTimeline ? { onTimeline: options.onTimeline } : {}), ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
-  const memory = new Memory(options.memorySize);
+  const memory = new Memory(checkedMemorySize(program, options.memorySize));
   const cpu = new Cpu(program, {
     memory,
     host: vmm,
@@ -154,6 +158,19 @@ export function runProgram(program: IrProgram, options: RunOptions = {}): RunRes
   if (status === "ok" && vmm.issues.length > 0) status = "violation";
   return buildResult(vmm, cpu, status, diagnostics);
 }
+
+/** The memory size asked for, if the program fits in it: a mistake here is the caller's, said plainly. */
+function checkedMemorySize(program: IrProgram, size: number | undefined): number {
+  if (size === undefined) return Layout.MEMORY_SIZE;
+  // The data image, then at least a page of stack above it.
+  const needed = Layout.DATA_BASE + program.data.bytes.length + 2 * STACK_PAGE;
+  if (!Number.isInteger(size) || size < needed || size > 0x1_0000_0000) {
+    throw new RangeError(`memorySize ${size} cannot hold this program: it needs a whole number of bytes from ${needed} (the data image ends at ${hexOf(Layout.DATA_BASE + program.data.bytes.length)}, and a stack goes above it) to 4 GiB`);
+  }
+  return size;
+}
+
+const STACK_PAGE = 0x1000;
 
 function runTopLevel(vmm: Vmm, entry: { file: string; index: number }, options: RunOptions): void {
   const cpu = vmm.cpu;

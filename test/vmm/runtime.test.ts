@@ -317,6 +317,17 @@ describe("debug output and stops", () => {
     expect(d.notes?.join("\n")).toContain("called from top-level code at test.asm:2");
   });
 
+  it("refuses a memory size that cannot hold the program, saying what it needs, and runs in the smallest that can", () => {
+    const program = assemble([{ name: "small.asm", text: lines("mov eax, [Value]", "ret", "Value dd 1234h") }]).program;
+    const needed = 0x400000 + program.data.bytes.length + 0x2000;
+    for (const size of [0x1000, 0x100000, needed - 1, -5, 1.5]) {
+      expect(() => runProgram(program, { memorySize: size })).toThrow(new RangeError(`memorySize ${size} cannot hold this program: it needs a whole number of bytes from ${needed} (the data image ends at ${hex(0x400000 + program.data.bytes.length)}h, and a stack goes above it) to 4 GiB`));
+    }
+    const r = runProgram(program, { memorySize: needed });
+    expect(r.status).toBe("ok");
+    expect(r.registers.eax).toBe(0x1234);
+  });
+
   it("keeps handles in the hex the tools print", () => {
     expect(hex(0x1234)).toBe("00001234");
   });
