@@ -1,8 +1,8 @@
 // Lint throughput: generates a large VxD-style source (one device, a control dispatch, many
 // modules of procedures, data, equates, event callbacks, conditional debug code, comments), runs
 // `bin/vmmasm lint` on it as a user would (start-up included) and prints lines per second as JSON,
-// with the median time of each phase (VMMASM_LINT_TIMINGS) and the machine's load average, since
-// other processes on a shared machine slow it down.
+// with the median time of each phase (VMMASM_LINT_TIMINGS), the CPU time, and the machine's load
+// average, since other processes on a shared machine slow it down.
 // Usage: node bench/lint.mjs [lines] [runs]        (after `npm run build`)
 //        node bench/lint.mjs --write file [lines]  (only write the generated source)
 import { spawnSync } from "node:child_process";
@@ -258,6 +258,8 @@ function main() {
         bestMs: +Math.min(...times).toFixed(1),
         linesPerSecond: Math.round(lines / (median / 1000)),
         medianPhasesMs: { assembleAndLower: phase("assemble"), analyse: phase("analyse"), rules: phase("rules"), startToOutput: phase("startedMs") },
+        // CPU time up to the output, medians: every thread, and the main thread alone (Linux).
+        medianCpuMs: { allThreads: phase("cpuMs"), mainThread: phases.every((p) => p.mainThreadCpuMs !== undefined) ? phase("mainThreadCpuMs") : null },
         findings,
         loadAverage: loadavg().map((x) => +x.toFixed(2)),
         goal: "linesPerSecond >= 200000",
