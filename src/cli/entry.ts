@@ -1,7 +1,9 @@
 // The bundled executable's entry point.
 import { main } from "./main.js";
 import { exitOnceFlushed, quietOnClosedPipe } from "./streams.js";
+import { tuneCompiler } from "./compiler-tuning.js";
 
+tuneCompiler();
 quietOnClosedPipe();
 try {
   process.exitCode = main(process.argv.slice(2));

@@ -9,8 +9,10 @@ import { vmmIncSymbols } from "../vmm/vmm-inc.js";
 import { buildCli, main } from "./main.js";
 import { warmUpLint } from "../lint/warm-up.js";
 import { exitOnceFlushed, quietOnClosedPipe } from "./streams.js";
+import { tuneCompiler } from "./compiler-tuning.js";
 
 function start(args: readonly string[], cli?: ReturnType<typeof buildCli>): void {
+  tuneCompiler();
   quietOnClosedPipe();
   try {
     process.exitCode = cli ? cli.run(args) : main(args);
