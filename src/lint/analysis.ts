@@ -6,14 +6,14 @@
 // state), so a helper is seen in the context of each root that reaches it. What the rules need is
 // recorded as facts (observations.ts): service calls with their registers, returns, carry results
 // lost untested, stores, the callbacks and their kinds, notable instructions with their context.
-import { Op, Reg, type Instr } from "../ir/types.js";
+import { Cond, Op, Reg, type Instr } from "../ir/types.js";
 import { registerByName } from "../front/registers.js";
 import { UNKNOWN_SERVICE_ID } from "../front/vxd-macros.js";
 import { serviceById, serviceByName, type ServiceInfo } from "../vmm/tables/services.js";
 import { MESSAGES, isPrivateMessage } from "../vmm/tables/messages.js";
 import { callbackService, interruptTimeFields, neverReturns, PEF_TIME_OUT, sendCanFail, type CallbackService } from "./facts.js";
 import { leaders } from "./cfg.js";
-import type { LintDevice, LintProgram } from "./program.js";
+import type { LintDevice, LintProc, LintProgram } from "./program.js";
 import { addConst, ALL_WRITTEN, EAX, EBP, ECX, FORK, Interpreter, JUMP, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
 import { namesIn } from "./names.js";
 import type { AnalysisFacts, Ctx, CtxKind } from "./observations.js";
@@ -59,13 +59,13 @@ class Analyzer extends Interpreter {
   private readonly edgeKeys = new Set<string>();
   private readonly queue: Ctx[] = [];
 
-  /** 1 where no jump inside the procedure goes backwards (by procedure index). */
+  /** By procedure index: whether no jump inside the procedure goes backwards (see forwardOnlyProcs). */
   private readonly forwardOnly: Uint8Array;
 
   constructor(p: LintProgram) {
     super(p);
     this.lead = leaders(p.instrs);
-    this.forwardOnly = forwardOnlyProcs(p);
+    this.forwardOnly = forwardOnlyProcs(p, (addr) => this.readData(addr));
   }
 
   run(): AnalysisFacts {
@@ -188,7 +188,7 @@ class Analyzer extends Interpreter {
     }
     act.inProgress = true;
     try {
-      if (this.acyclic(this.p.procOf[entry]!)) {
+      if (this.acyclic(entry)) {
         // No jump goes backwards: one pass in instruction order sees every block with its final state.
         this.forwardPass(entry, state, ctx, rootFrame, act, observe);
         if (observe) act.observed = true;
@@ -205,8 +205,11 @@ class Analyzer extends Interpreter {
     return act.exit;
   }
 
-  private acyclic(procIndex: number): boolean {
-    return procIndex >= 0 && this.forwardOnly[procIndex] === 1;
+  private acyclic(entry: number): boolean {
+    const procIndex = this.p.procOf[entry]!;
+    if (procIndex < 0) return false;
+    const kind = this.forwardOnly[procIndex];
+    return kind === FORWARD_ALWAYS || (kind === FORWARD_FROM_START && entry === this.p.procs[procIndex]!.start);
   }
 
   /** The fixpoint of code whose jumps all go forwards: each block once, in order. */
@@ -453,23 +456,59 @@ function effectsOf(service: ServiceInfo): { regs: number[]; flags: boolean } {
   return e;
 }
 
-/** Whether each procedure's jumps all go forwards (1) or some jump goes backwards or is indirect (0). */
-function forwardOnlyProcs(p: LintProgram): Uint8Array {
+/** Some jump of the procedure may go backwards. */
+const NOT_FORWARD = 0;
+/** No jump of the procedure goes backwards. */
+const FORWARD_ALWAYS = 1;
+/** No jump goes backwards when the procedure is entered at its start: its indirect jumps are
+ *  bounded jump tables, reached only past their bound check. */
+const FORWARD_FROM_START = 2;
+
+/** For each procedure, whether its jumps all go forwards (NOT_FORWARD, FORWARD_ALWAYS, FORWARD_FROM_START). */
+function forwardOnlyProcs(p: LintProgram, readData: (addr: number) => number | null): Uint8Array {
   const out = new Uint8Array(p.procs.length);
   const instrs = p.instrs;
   const procOf = p.procOf;
   for (const proc of p.procs) {
-    let ok = 1;
-    for (let i = proc.start; i < proc.end; i++) {
+    let kind = FORWARD_ALWAYS;
+    for (let i = proc.start; i < proc.end && kind !== NOT_FORWARD; i++) {
       const ins = instrs[i]!;
-      if (ins.op === Op.JMP_INDIRECT || (ins.target >= 0 && ins.target <= i && ins.op !== Op.CALL && procOf[ins.target] === proc.index)) {
-        ok = 0;
-        break;
-      }
+      if (ins.op === Op.JMP_INDIRECT) kind = forwardJumpTable(p, proc, i, readData) ? FORWARD_FROM_START : NOT_FORWARD;
+      else if (ins.target >= 0 && ins.target <= i && ins.op !== Op.CALL && procOf[ins.target] === proc.index) kind = NOT_FORWARD;
     }
-    out[proc.index] = ok;
+    out[proc.index] = kind;
   }
   return out;
+}
+
+/** Largest jump table whose entries are checked. */
+const MAX_TABLE_ENTRIES = 4096;
+
+/**
+ * Is the indirect jump at `i` a bounded jump table (Control_Dispatch's: `cmp r, count` / `jae` /
+ * `jmp dword ptr [r*4 + table]`) whose entries all leave the procedure or go forwards? Nothing else
+ * in the procedure may jump to the JAE or the JMP, so that `r` is below `count` at the JMP whenever
+ * the procedure is run from its start (the analysis then knows `r` exactly or resolves nothing).
+ */
+function forwardJumpTable(p: LintProgram, proc: LintProc, i: number, readData: (addr: number) => number | null): boolean {
+  if (i - 2 < proc.start) return false;
+  const jmp = p.instrs[i]!.a;
+  const jae = p.instrs[i - 1]!;
+  const cmp = p.instrs[i - 2]!;
+  if (jmp?.kind !== "mem" || jmp.base !== -1 || jmp.index < 0 || jmp.scale !== 4) return false;
+  if (jae.op !== Op.JCC || jae.extra !== Cond.AE) return false;
+  if (cmp.op !== Op.CMP || cmp.a?.kind !== "reg" || cmp.a.size !== 4 || cmp.a.reg !== jmp.index || cmp.b?.kind !== "imm") return false;
+  const count = cmp.b.value >>> 0;
+  if (count > MAX_TABLE_ENTRIES) return false;
+  for (let j = proc.start; j < proc.end; j++) {
+    const t = p.instrs[j]!.target;
+    if ((t === i - 1 || t === i) && p.instrs[j]!.op !== Op.CALL) return false;
+  }
+  for (let k = 0; k < count; k++) {
+    const target = p.indexOfAddress(readData(jmp.disp + k * 4) ?? -1);
+    if (target >= 0 && target <= i && p.procOf[target] === proc.index) return false;
+  }
+  return true;
 }
 
 function activationFor(list: readonly Activation[], state: State, rootFrame: boolean): Activation | undefined {
