@@ -12,7 +12,7 @@ import { UNKNOWN_SERVICE_ID } from "../front/vxd-macros.js";
 import { serviceById, serviceByName, type ServiceInfo } from "../vmm/tables/services.js";
 import { MESSAGES, isPrivateMessage } from "../vmm/tables/messages.js";
 import { callbackService, interruptTimeFields, neverReturns, PEF_TIME_OUT, sendCanFail, type CallbackService } from "./facts.js";
-import { leaders } from "./cfg.js";
+import { isControlTransfer, leaders } from "./cfg.js";
 import type { LintDevice, LintProc, LintProgram } from "./program.js";
 import { addConst, ALL_WRITTEN, EAX, EBP, ECX, FORK, Interpreter, JUMP, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
 import { namesIn } from "./names.js";
@@ -76,16 +76,29 @@ class Analyzer extends Interpreter {
     for (const { entry, field } of this.interruptProcs()) this.enqueue("hw-int", entry, null, false, -1, field, this.p.deviceOfFile(this.p.items[entry]!.unit.file), true);
     this.drain();
     // Every procedure nobody reached: first those nothing calls, then the rest (dead or cyclic code).
-    const called = new Set(this.p.staticCallEdges().filter((e) => e.kind === "call" || e.kind === "tail-jump").map((e) => e.to));
+    const called = this.calledProcs();
     for (const pass of [0, 1]) {
       for (const proc of this.p.procs) {
         if (this.facts.reached[proc.start] || proc.start >= proc.end) continue;
-        if (pass === 0 && called.has(proc.index)) continue;
+        if (pass === 0 && called[proc.index]) continue;
         this.enqueue("procedure", proc.start, null, false, -1, "", this.p.deviceOfFile(proc.file), false);
         this.drain();
       }
     }
     return this.facts;
+  }
+
+  /** 1 for each procedure some instruction calls or tail-jumps into (by procedure index). */
+  private calledProcs(): Uint8Array {
+    const called = new Uint8Array(this.p.procs.length);
+    const procOf = this.p.procOf;
+    for (let i = 0; i < this.instrs.length; i++) {
+      const ins = this.instrs[i]!;
+      if (ins.target < 0 || ins.target >= procOf.length || !isControlTransfer(ins.op)) continue;
+      const to = procOf[ins.target]!;
+      if (ins.op === Op.CALL || to !== procOf[i]) called[to] = 1;
+    }
+    return called;
   }
 
   private enqueue(kind: CtxKind, root: number, message: number | null, timed: boolean, origin: number, via: string, device: LintDevice | null, interruptTime: boolean): Ctx | null {
@@ -378,16 +391,21 @@ class Analyzer extends Interpreter {
     return NEXT;
   }
 
-  private readonly services = new Map<number, ServiceSite>();
+  /** By instruction index: the service call there, once looked up. */
+  private readonly sites: (ServiceSite | undefined)[] = [];
+  /** One ServiceSite per service (or per name no table knows): sites of the same service share it. */
+  private readonly siteByService = new Map<ServiceInfo | string, ServiceSite>();
 
   /** What a VMMcall/VxDcall calls and does (looked up once per instruction). */
   private serviceAt(i: number, ins: Instr): ServiceSite {
-    let r = this.services.get(i);
+    let r = this.sites[i];
     if (!r) {
       const name = ins.text ?? "";
       const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? serviceByName(name) ?? null);
-      r = new ServiceSite(name, service);
-      this.services.set(i, r);
+      const key = service ?? name;
+      r = this.siteByService.get(key);
+      if (!r) this.siteByService.set(key, (r = new ServiceSite(name, service)));
+      this.sites[i] = r;
     }
     return r;
   }

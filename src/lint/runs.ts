@@ -26,9 +26,11 @@ export class FixpointRun extends Run {
   readonly queued: Set<number>;
   constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
     super(procIndex, ctx, rootFrame);
-    this.inStates = new Map([[entry, state]]);
+    this.inStates = new Map();
+    this.inStates.set(entry, state);
     this.work = [entry];
-    this.queued = new Set([entry]);
+    this.queued = new Set();
+    this.queued.add(entry);
   }
   private enqueue(target: number): void {
     if (this.queued.has(target)) return;
@@ -59,7 +61,8 @@ export class ForwardRun extends Run {
   readonly pending: number[];
   constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
     super(procIndex, ctx, rootFrame);
-    this.inStates = new Map([[entry, state]]);
+    this.inStates = new Map();
+    this.inStates.set(entry, state);
     this.pending = [entry];
   }
   edge(target: number, s: State): void {
