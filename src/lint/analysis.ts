@@ -17,7 +17,7 @@ import type { LintDevice, LintProc, LintProgram } from "./program.js";
 import { addConst, ALL_WRITTEN, EAX, EBP, ECX, FORK, Interpreter, JUMP, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
 import { namesIn } from "./names.js";
 import type { AnalysisFacts, Ctx, CtxKind } from "./observations.js";
-import { FixpointRun, ForwardRun, ObserveRun, type Run } from "./runs.js";
+import { FactLog, FixpointRun, ForwardRun, ObserveRun, type Run } from "./runs.js";
 import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, OPAQUE, REGS, samePending, sameVals, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
 
 export * from "./observations.js";
@@ -61,11 +61,18 @@ class Analyzer extends Interpreter {
 
   /** By procedure index: whether no jump inside the procedure goes backwards (see forwardOnlyProcs). */
   private readonly forwardOnly: Uint8Array;
+  /** By procedure index: 1 where a walk can never leave the procedure (see selfContainedProcs). */
+  private readonly selfContained: Uint8Array;
+  /** Set while a fixpoint's walks record into a log instead of the facts. */
+  private log: FactLog | null = null;
+  private readonly factLog: FactLog;
 
   constructor(p: LintProgram) {
     super(p);
     this.lead = leaders(p.instrs);
     this.forwardOnly = forwardOnlyProcs(p, (addr) => this.readData(addr));
+    this.selfContained = selfContainedProcs(p);
+    this.factLog = new FactLog(this.facts);
   }
 
   run(): AnalysisFacts {
@@ -205,8 +212,11 @@ class Analyzer extends Interpreter {
         // No jump goes backwards: one pass in instruction order sees every block with its final state.
         this.forwardPass(entry, state, ctx, rootFrame, act, observe);
         if (observe) act.observed = true;
+      } else if (observe && this.selfContained[this.p.procOf[entry]!]) {
+        act.observed = true;
+        this.loggedFixpoint(entry, state, ctx, rootFrame, act);
       } else {
-        const inStates = this.fixpoint(entry, state, ctx, rootFrame, act);
+        const { inStates } = this.fixpoint(entry, state, ctx, rootFrame, act, null);
         if (observe) {
           act.observed = true;
           this.observe(entry, inStates, ctx, rootFrame);
@@ -238,20 +248,50 @@ class Analyzer extends Interpreter {
     act.exit = run.exit;
   }
 
-  private fixpoint(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation): Map<number, State> {
+  /** Finds the blocks' final states; with `log`, every walk records its facts there. False if it gave up. */
+  private fixpoint(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation, log: FactLog | null): { inStates: Map<number, State>; complete: boolean } {
     const run = new FixpointRun(entry, state, this.p.procOf[entry]!, ctx, rootFrame);
     let steps = 0;
+    let complete = true;
     while (run.work.length) {
       const start = run.work.pop()!;
       run.queued.delete(start);
       if (++steps > MAX_STEPS) {
         run.leave(opaqueExit(state));
+        complete = false;
         break;
       }
-      this.walk(start, run.inStates.get(start)!.clone(), run, false);
+      if (log) {
+        const extent = log.begin();
+        this.walk(start, run.inStates.get(start)!.clone(), run, true);
+        log.end(start, extent);
+      } else this.walk(start, run.inStates.get(start)!.clone(), run, false);
     }
     act.exit = run.exit;
-    return run.inStates;
+    return { inStates: run.inStates, complete };
+  }
+
+  /**
+   * The fixpoint of code with loops that never leaves its procedure (no calls, no jumps out): its
+   * walks record their facts in a log, replayed once the fixpoint is reached, instead of walking
+   * every block again to observe it.
+   */
+  private loggedFixpoint(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation): void {
+    const facts = this.facts;
+    this.facts = this.factLog.facts;
+    this.log = this.factLog;
+    let result: { inStates: Map<number, State>; complete: boolean };
+    try {
+      result = this.fixpoint(entry, state, ctx, rootFrame, act, this.factLog);
+    } finally {
+      this.facts = facts;
+      this.log = null;
+    }
+    if (result.complete) this.factLog.replay(facts, (cb) => this.scheduleCallback(cb.site, cb.service, cb.entry, cb.eax, cb.ecx, cb.ctx));
+    else {
+      this.factLog.clear();
+      this.observe(entry, result.inStates, ctx, rootFrame);
+    }
   }
 
   private observe(entry: number, inStates: Map<number, State>, ctx: Ctx, rootFrame: boolean): void {
@@ -349,7 +389,12 @@ class Analyzer extends Interpreter {
     if (observe) this.facts.serviceCalls.push({ index: i, name: site.name, service, jump, ctx, regs: s.shareRegs(), written: s.written, ecxDef: s.ecxDef });
     if (cb && observe) {
       const entry = this.callbackEntry(s.regs[Reg.ESI]!);
-      if (entry >= 0) this.scheduleCallback(i, cb, entry, s, ctx);
+      if (entry >= 0) {
+        const eax = s.regs[EAX]!;
+        const ecx = s.regs[ECX]!;
+        if (this.log) this.log.callbacks.push({ site: i, service: cb, entry, ctx, eax, ecx });
+        else this.scheduleCallback(i, cb, entry, eax, ecx, ctx);
+      }
     }
     const eax = s.regs[EAX]!;
     if (site.effects) {
@@ -414,9 +459,7 @@ class Analyzer extends Interpreter {
     return v.k === K_CONST ? this.p.indexOfAddress(v.n) : -1;
   }
 
-  private scheduleCallback(site: number, cb: CallbackService, entry: number, s: State, ctx: Ctx): void {
-    const ecx = s.regs[ECX]!;
-    const eax = s.regs[EAX]!;
+  private scheduleCallback(site: number, cb: CallbackService, entry: number, eax: AbsVal, ecx: AbsVal, ctx: Ctx): void {
     this.facts.callbacks.push({ site, service: cb, entry, ctx, eax, ecx });
     const timed = cb.kind === "priority-event" && ecx.k === K_CONST && (ecx.n & PEF_TIME_OUT) !== 0;
     const kind: CtxKind = cb.kind === "other" ? "other-callback" : cb.kind;
@@ -527,6 +570,24 @@ function forwardJumpTable(p: LintProgram, proc: LintProc, i: number, readData: (
     if (target >= 0 && target <= i && p.procOf[target] === proc.index) return false;
   }
   return true;
+}
+
+/** Whether each procedure's walks stay inside it (1): no calls, no jumps out, no indirect jumps, no nested procedures, no falling off its end. */
+function selfContainedProcs(p: LintProgram): Uint8Array {
+  const out = new Uint8Array(p.procs.length);
+  const instrs = p.instrs;
+  for (const proc of p.procs) {
+    if (proc.start >= proc.end) continue;
+    const last = instrs[proc.end - 1]!.op;
+    let ok = last === Op.JMP || last === Op.RET || last === Op.VXDJMP || last === Op.HALT;
+    for (let i = proc.start; i < proc.end && ok; i++) {
+      const ins = instrs[i]!;
+      if (ins.op === Op.CALL || ins.op === Op.CALL_INDIRECT || ins.op === Op.JMP_INDIRECT || p.procOf[i] !== proc.index) ok = false;
+      else if (ins.target >= 0 && p.procOf[ins.target] !== proc.index) ok = false;
+    }
+    out[proc.index] = ok ? 1 : 0;
+  }
+  return out;
 }
 
 function activationFor(list: readonly Activation[], state: State, rootFrame: boolean): Activation | undefined {

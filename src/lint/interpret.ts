@@ -52,7 +52,8 @@ export const ALL_WRITTEN = 0xff;
 
 export abstract class Interpreter {
   protected readonly instrs: readonly Instr[];
-  protected readonly facts: AnalysisFacts;
+  /** Where facts go: the analysis's own, or a log while a loop's fixpoint is being found (analysis.ts). */
+  protected facts: AnalysisFacts;
   protected readonly data: { base: number; view: DataView };
   protected readonly segInstrs = new Map<number, { op: "mov" | "push" | "pop" | "read"; seg: string; other: Operand | null; src: string | null }>();
   /** Where a JUMP or FORK goes (fields, not arrays: a branch then allocates nothing); read them before the next step. */

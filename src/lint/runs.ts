@@ -1,7 +1,9 @@
 // How one activation's blocks are visited: a fixpoint for code with loops, one forward pass for
-// code without, and a pass that only records facts. Classes, not closures: one is made per activation.
-import type { Ctx } from "./observations.js";
-import { State } from "./values.js";
+// code without, and a pass that only records facts (or a log of a fixpoint's facts, replayed).
+// Classes, not closures: one is made per activation.
+import type { CallbackService } from "./facts.js";
+import type { AnalysisFacts, Ctx } from "./observations.js";
+import { State, type AbsVal } from "./values.js";
 
 /** Where a walk hands its successors and returns (classes, not closures: one is made per activation). */
 export abstract class Run {
@@ -81,4 +83,73 @@ export class ForwardRun extends Run {
 export class ObserveRun extends Run {
   edge(): void {}
   override leave(): void {}
+}
+
+/** A callback handed to a service during a logged walk, scheduled when the log is replayed. */
+export interface LoggedCallback {
+  readonly site: number;
+  readonly service: CallbackService;
+  readonly entry: number;
+  readonly ctx: Ctx;
+  readonly eax: AbsVal;
+  readonly ecx: AbsVal;
+}
+
+/**
+ * The facts of a fixpoint's walks over a procedure that never leaves itself, kept per block: each
+ * block's last walk is the one with its final state, so the facts of the last walks, block by block
+ * in instruction order, are exactly what an observing pass over the final states records.
+ */
+export class FactLog {
+  /** Where the walks record: the facts that a walk inside one procedure may add are its own arrays. */
+  readonly facts: AnalysisFacts;
+  readonly callbacks: LoggedCallback[] = [];
+  private readonly logged: unknown[][];
+  /** Per block start: where its latest walk's extent is in `bounds`. */
+  private readonly extents = new Map<number, number>();
+  /** Extents of walks: for each, the length of every logged array before the walk, then after it. */
+  private readonly bounds: number[] = [];
+
+  constructor(real: AnalysisFacts) {
+    this.facts = { ...real, serviceCalls: [], returns: [], carryLosses: [], notable: [], stores: [], segWrites: [], unresolvedJumps: [] };
+    const f = this.facts;
+    this.logged = [f.serviceCalls, f.returns, f.carryLosses, f.notable, f.stores, f.segWrites, f.unresolvedJumps, this.callbacks];
+  }
+
+  /** Before a walk of a block: where its extent will be. */
+  begin(): number {
+    const at = this.bounds.length;
+    for (const a of this.logged) this.bounds.push(a.length);
+    return at;
+  }
+
+  /** After the walk of `block` that began at `extent`: it replaces the block's earlier walks. */
+  end(block: number, extent: number): void {
+    for (const a of this.logged) this.bounds.push(a.length);
+    this.extents.set(block, extent);
+  }
+
+  /** Adds the latest walks' facts to `real`, block by block, scheduling the callbacks; then empties the log. */
+  replay(real: AnalysisFacts, schedule: (cb: LoggedCallback) => void): void {
+    const targets: unknown[][] = [real.serviceCalls, real.returns, real.carryLosses, real.notable, real.stores, real.segWrites, real.unresolvedJumps];
+    const n = this.logged.length;
+    const blocks = [...this.extents.keys()].sort((a, b) => a - b);
+    const b = this.bounds;
+    for (const block of blocks) {
+      const at = this.extents.get(block)!;
+      for (let k = 0; k < targets.length; k++) {
+        const from = this.logged[k]!;
+        const to = targets[k]!;
+        for (let j = b[at + k]!; j < b[at + n + k]!; j++) to.push(from[j]);
+      }
+      for (let j = b[at + n - 1]!; j < b[at + 2 * n - 1]!; j++) schedule(this.callbacks[j]!);
+    }
+    this.clear();
+  }
+
+  clear(): void {
+    for (const a of this.logged) a.length = 0;
+    this.extents.clear();
+    this.bounds.length = 0;
+  }
 }
