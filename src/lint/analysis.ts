@@ -53,16 +53,21 @@ export function analyse(program: LintProgram): AnalysisFacts {
 
 class Analyzer extends Interpreter {
   private readonly lead: Uint8Array;
-  /** Entry instruction → (context id × 2 + root frame) → its activations. */
-  private readonly memo = new Map<number, Map<number, { list: Activation[]; widened: State | null }>>();
-  private readonly rootKeys = new Set<string>();
-  private readonly edgeKeys = new Set<string>();
+  /**
+   * The activations of the context being analysed, by entry instruction × 2 + root frame. A context's
+   * activations serve only calls made while its root runs, so the memo starts empty with each root.
+   */
+  private readonly memo = new Map<number, { list: Activation[]; widened: State | null }>();
+  /** The contexts made so far, by root instruction (one per kind, message and timing). */
+  private readonly ctxsByRoot = new Map<number, Ctx[]>();
+  /** Callback edges recorded, as site × number of procedures + callee procedure. */
+  private readonly edgeKeys = new Set<number>();
   private readonly queue: Ctx[] = [];
 
   /** By procedure index: whether no jump inside the procedure goes backwards (see forwardOnlyProcs). */
   private readonly forwardOnly: Uint8Array;
-  /** By procedure index: 1 where a walk can never leave the procedure (see selfContainedProcs). */
-  private readonly selfContained: Uint8Array;
+  /** By procedure index: whether a walk can never leave the procedure (see isSelfContained), once asked. */
+  private readonly selfContained: Int8Array;
   /** Set while a fixpoint's walks record into a log instead of the facts. */
   private log: FactLog | null = null;
   private readonly factLog: FactLog;
@@ -71,8 +76,9 @@ class Analyzer extends Interpreter {
     super(p);
     this.lead = leaders(p.instrs);
     this.forwardOnly = forwardOnlyProcs(p, (addr) => this.readData(addr));
-    this.selfContained = selfContainedProcs(p);
+    this.selfContained = new Int8Array(p.procs.length).fill(UNKNOWN);
     this.factLog = new FactLog(this.facts);
+    this.siteOf = new Int32Array(p.instrs.length);
   }
 
   run(): AnalysisFacts {
@@ -109,10 +115,11 @@ class Analyzer extends Interpreter {
   }
 
   private enqueue(kind: CtxKind, root: number, message: number | null, timed: boolean, origin: number, via: string, device: LintDevice | null, interruptTime: boolean): Ctx | null {
-    const key = `${kind}|${root}|${message}|${timed}`;
-    if (this.rootKeys.has(key)) return null;
-    this.rootKeys.add(key);
+    let sameRoot = this.ctxsByRoot.get(root);
+    if (!sameRoot) this.ctxsByRoot.set(root, (sameRoot = []));
+    for (const c of sameRoot) if (c.kind === kind && c.message === message && c.timed === timed) return null;
     const ctx: Ctx = { id: this.facts.ctxs.length, kind, root, device, message, interruptTime, timed, origin, via };
+    sameRoot.push(ctx);
     this.facts.ctxs.push(ctx);
     this.queue.push(ctx);
     return ctx;
@@ -123,6 +130,7 @@ class Analyzer extends Interpreter {
   private drain(): void {
     while (this.queued < this.queue.length) {
       const ctx = this.queue[this.queued++]!;
+      this.memo.clear();
       this.analyze(ctx.root, this.rootState(ctx), ctx, true, true);
     }
   }
@@ -185,12 +193,10 @@ class Analyzer extends Interpreter {
    * (ESP past the return address), or null if it never returns. With `observe`, records facts.
    */
   private analyze(entry: number, state: State, ctx: Ctx, rootFrame: boolean, observe: boolean): State | null {
-    // Activations of one entry in one context, found by comparing entry states (no string keys).
-    let byCtx = this.memo.get(entry);
-    if (!byCtx) this.memo.set(entry, (byCtx = new Map()));
-    const slot = ctx.id * 2 + (rootFrame ? 1 : 0);
-    let variants = byCtx.get(slot);
-    if (!variants) byCtx.set(slot, (variants = { list: [], widened: null }));
+    // Activations of one entry in this context, found by comparing entry states (no string keys).
+    const slot = entry * 2 + (rootFrame ? 1 : 0);
+    let variants = this.memo.get(slot);
+    if (!variants) this.memo.set(slot, (variants = { list: [], widened: null }));
     let act = activationFor(variants.list, state, rootFrame);
     if (!act && variants.list.length >= MAX_VARIANTS) {
       const w = variants.widened ? State.join(variants.widened, state) : widen(state);
@@ -212,7 +218,7 @@ class Analyzer extends Interpreter {
         // No jump goes backwards: one pass in instruction order sees every block with its final state.
         this.forwardPass(entry, state, ctx, rootFrame, act, observe);
         if (observe) act.observed = true;
-      } else if (observe && this.selfContained[this.p.procOf[entry]!]) {
+      } else if (observe && this.staysInside(this.p.procOf[entry]!)) {
         act.observed = true;
         this.loggedFixpoint(entry, state, ctx, rootFrame, act);
       } else {
@@ -235,15 +241,19 @@ class Analyzer extends Interpreter {
     return kind === FORWARD_ALWAYS || (kind === FORWARD_FROM_START && entry === this.p.procs[procIndex]!.start);
   }
 
+  private staysInside(procIndex: number): boolean {
+    if (procIndex < 0) return false;
+    if (this.selfContained[procIndex] === UNKNOWN) this.selfContained[procIndex] = isSelfContained(this.p, this.p.procs[procIndex]!) ? 1 : 0;
+    return this.selfContained[procIndex] === 1;
+  }
+
   /** The fixpoint of code whose jumps all go forwards: each block once, in order. */
   private forwardPass(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation, observe: boolean): void {
     // The walk changes the state it is given; the entry state stays as the activation's key.
     const run = new ForwardRun(entry, state.clone(), this.p.procOf[entry]!, ctx, rootFrame);
-    while (run.pending.length) {
-      const start = run.pending.pop()!;
-      const s = run.inStates.get(start)!;
-      run.inStates.delete(start);
-      this.walk(start, s, run, observe);
+    while (!run.done) {
+      const start = run.nextStart();
+      this.walk(start, run.takeNext(), run, observe);
     }
     act.exit = run.exit;
   }
@@ -436,23 +446,27 @@ class Analyzer extends Interpreter {
     return NEXT;
   }
 
-  /** By instruction index: the service call there, once looked up. */
-  private readonly sites: (ServiceSite | undefined)[] = [];
   /** One ServiceSite per service (or per name no table knows): sites of the same service share it. */
-  private readonly siteByService = new Map<ServiceInfo | string, ServiceSite>();
+  private readonly siteList: ServiceSite[] = [];
+  /** Index in siteList by service (or name). */
+  private readonly siteByService = new Map<ServiceInfo | string, number>();
+  /** By instruction index: 1 + the index in siteList of the service called there, 0 until looked up. */
+  private readonly siteOf: Int32Array;
 
   /** What a VMMcall/VxDcall calls and does (looked up once per instruction). */
   private serviceAt(i: number, ins: Instr): ServiceSite {
-    let r = this.sites[i];
-    if (!r) {
-      const name = ins.text ?? "";
-      const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? serviceByName(name) ?? null);
-      const key = service ?? name;
-      r = this.siteByService.get(key);
-      if (!r) this.siteByService.set(key, (r = new ServiceSite(name, service)));
-      this.sites[i] = r;
+    const known = this.siteOf[i]!;
+    if (known > 0) return this.siteList[known - 1]!;
+    const name = ins.text ?? "";
+    const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? serviceByName(name) ?? null);
+    const key = service ?? name;
+    let k = this.siteByService.get(key);
+    if (k === undefined) {
+      k = this.siteList.push(new ServiceSite(name, service)) - 1;
+      this.siteByService.set(key, k);
     }
-    return r;
+    this.siteOf[i] = k + 1;
+    return this.siteList[k]!;
   }
 
   private callbackEntry(v: AbsVal): number {
@@ -466,7 +480,7 @@ class Analyzer extends Interpreter {
     const created = this.enqueue(kind, entry, null, timed, site, cb.service.name, ctx.device, cb.kind === "async-time-out");
     const from = this.p.procOf[site]!;
     const to = this.p.procOf[entry]!;
-    const edgeKey = `${site}|${to}`;
+    const edgeKey = site * this.p.procs.length + to;
     if (created || !this.edgeKeys.has(edgeKey)) {
       this.edgeKeys.add(edgeKey);
       this.facts.callbackEdges.push({ from, to, kind: "callback", site, via: cb.service.name });
@@ -572,22 +586,21 @@ function forwardJumpTable(p: LintProgram, proc: LintProc, i: number, readData: (
   return true;
 }
 
-/** Whether each procedure's walks stay inside it (1): no calls, no jumps out, no indirect jumps, no nested procedures, no falling off its end. */
-function selfContainedProcs(p: LintProgram): Uint8Array {
-  const out = new Uint8Array(p.procs.length);
+/** Not worked out yet (in a per-procedure cache). */
+const UNKNOWN = -1;
+
+/** Whether a procedure's walks stay inside it: no calls, no jumps out, no indirect jumps, no nested procedures, no falling off its end. */
+function isSelfContained(p: LintProgram, proc: LintProc): boolean {
+  if (proc.start >= proc.end) return false;
   const instrs = p.instrs;
-  for (const proc of p.procs) {
-    if (proc.start >= proc.end) continue;
-    const last = instrs[proc.end - 1]!.op;
-    let ok = last === Op.JMP || last === Op.RET || last === Op.VXDJMP || last === Op.HALT;
-    for (let i = proc.start; i < proc.end && ok; i++) {
-      const ins = instrs[i]!;
-      if (ins.op === Op.CALL || ins.op === Op.CALL_INDIRECT || ins.op === Op.JMP_INDIRECT || p.procOf[i] !== proc.index) ok = false;
-      else if (ins.target >= 0 && p.procOf[ins.target] !== proc.index) ok = false;
-    }
-    out[proc.index] = ok ? 1 : 0;
+  const last = instrs[proc.end - 1]!.op;
+  if (last !== Op.JMP && last !== Op.RET && last !== Op.VXDJMP && last !== Op.HALT) return false;
+  for (let i = proc.start; i < proc.end; i++) {
+    const ins = instrs[i]!;
+    if (ins.op === Op.CALL || ins.op === Op.CALL_INDIRECT || ins.op === Op.JMP_INDIRECT || p.procOf[i] !== proc.index) return false;
+    if (ins.target >= 0 && p.procOf[ins.target] !== proc.index) return false;
   }
-  return out;
+  return true;
 }
 
 function activationFor(list: readonly Activation[], state: State, rootFrame: boolean): Activation | undefined {

@@ -58,23 +58,34 @@ export class FixpointRun extends Run {
 
 /** Blocks in instruction order, each once (code whose jumps all go forwards). */
 export class ForwardRun extends Run {
-  readonly inStates: Map<number, State>;
-  /** Sorted, smallest last. */
-  readonly pending: number[];
+  /** Block starts waiting for their walk, sorted, smallest last (few at a time: arrays, not maps). */
+  private readonly starts: number[];
+  /** The state each of them is entered with, in the same order. */
+  private readonly states: State[];
   constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
     super(procIndex, ctx, rootFrame);
-    this.inStates = new Map();
-    this.inStates.set(entry, state);
-    this.pending = [entry];
+    this.starts = [entry];
+    this.states = [state];
+  }
+  get done(): boolean {
+    return this.starts.length === 0;
+  }
+  /** The lowest pending block's start (takeNext takes it out). */
+  nextStart(): number {
+    return this.starts[this.starts.length - 1]!;
+  }
+  /** Takes the lowest pending block out, returning the state it is entered with. */
+  takeNext(): State {
+    this.starts.pop();
+    return this.states.pop()!;
   }
   edge(target: number, s: State): void {
-    const old = this.inStates.get(target);
-    if (old) this.inStates.set(target, State.join(old, s));
+    let k = this.starts.length;
+    while (k > 0 && this.starts[k - 1]! < target) k--;
+    if (k > 0 && this.starts[k - 1] === target) this.states[k - 1] = State.join(this.states[k - 1]!, s);
     else {
-      this.inStates.set(target, s);
-      let k = this.pending.length;
-      while (k > 0 && this.pending[k - 1]! < target) k--;
-      this.pending.splice(k, 0, target);
+      this.starts.splice(k, 0, target);
+      this.states.splice(k, 0, s);
     }
   }
 }
@@ -133,7 +144,7 @@ export class FactLog {
   replay(real: AnalysisFacts, schedule: (cb: LoggedCallback) => void): void {
     const targets: unknown[][] = [real.serviceCalls, real.returns, real.carryLosses, real.notable, real.stores, real.segWrites, real.unresolvedJumps];
     const n = this.logged.length;
-    const blocks = [...this.extents.keys()].sort((a, b) => a - b);
+    const blocks = Int32Array.from(this.extents.keys()).sort();
     const b = this.bounds;
     for (const block of blocks) {
       const at = this.extents.get(block)!;
