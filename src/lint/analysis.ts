@@ -90,8 +90,10 @@ class Analyzer extends Interpreter {
     this.drain();
     // Every procedure nobody reached: first those nothing calls, then the rest (dead or cyclic code).
     const called = this.calledProcs();
-    for (const pass of [0, 1]) {
-      for (const proc of this.p.procs) {
+    const procs = this.p.procs;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < procs.length; k++) {
+        const proc = procs[k]!;
         if (this.facts.reached[proc.start] || proc.start >= proc.end) continue;
         if (pass === 0 && called[proc.index]) continue;
         this.enqueue("procedure", proc.start, null, false, -1, "", this.p.deviceOfFile(proc.file), false);
@@ -265,7 +267,6 @@ class Analyzer extends Interpreter {
     let complete = true;
     while (run.work.length) {
       const start = run.work.pop()!;
-      run.queued.delete(start);
       if (++steps > MAX_STEPS) {
         run.leave(opaqueExit(state));
         complete = false;

@@ -23,22 +23,18 @@ export abstract class Run {
  *  after all that comes before it and the fixpoint is reached in few rounds. */
 export class FixpointRun extends Run {
   readonly inStates: Map<number, State>;
-  /** Pending block starts, sorted, smallest last. */
+  /** Pending block starts, sorted, smallest last (few at a time: no set beside it). */
   readonly work: number[];
-  readonly queued: Set<number>;
   constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
     super(procIndex, ctx, rootFrame);
     this.inStates = new Map();
     this.inStates.set(entry, state);
     this.work = [entry];
-    this.queued = new Set();
-    this.queued.add(entry);
   }
   private enqueue(target: number): void {
-    if (this.queued.has(target)) return;
-    this.queued.add(target);
     let k = this.work.length;
     while (k > 0 && this.work[k - 1]! < target) k--;
+    if (k > 0 && this.work[k - 1] === target) return;
     this.work.splice(k, 0, target);
   }
   edge(target: number, s: State): void {
