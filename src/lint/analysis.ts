@@ -6,18 +6,18 @@
 // state), so a helper is seen in the context of each root that reaches it. What the rules need is
 // recorded as facts (observations.ts): service calls with their registers, returns, carry results
 // lost untested, stores, the callbacks and their kinds, notable instructions with their context.
-import { Op, Reg, type Instr } from "../ir/types.js";
+import { Cond, Op, Reg, type Instr } from "../ir/types.js";
 import { registerByName } from "../front/registers.js";
 import { UNKNOWN_SERVICE_ID } from "../front/vxd-macros.js";
 import { serviceById, serviceByName, type ServiceInfo } from "../vmm/tables/services.js";
 import { MESSAGES, isPrivateMessage } from "../vmm/tables/messages.js";
 import { callbackService, interruptTimeFields, neverReturns, PEF_TIME_OUT, sendCanFail, type CallbackService } from "./facts.js";
-import { leaders } from "./cfg.js";
-import type { LintDevice, LintProgram } from "./program.js";
+import { isControlTransfer, leaders } from "./cfg.js";
+import type { LintDevice, LintProc, LintProgram } from "./program.js";
 import { addConst, ALL_WRITTEN, EAX, EBP, ECX, FORK, Interpreter, JUMP, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
 import { namesIn } from "./names.js";
 import type { AnalysisFacts, Ctx, CtxKind } from "./observations.js";
-import { FixpointRun, ForwardRun, ObserveRun, type Run } from "./runs.js";
+import { FactLog, FixpointRun, ForwardRun, ObserveRun, type Run } from "./runs.js";
 import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, OPAQUE, REGS, samePending, sameVals, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
 
 export * from "./observations.js";
@@ -53,19 +53,32 @@ export function analyse(program: LintProgram): AnalysisFacts {
 
 class Analyzer extends Interpreter {
   private readonly lead: Uint8Array;
-  /** Entry instruction → (context id × 2 + root frame) → its activations. */
-  private readonly memo = new Map<number, Map<number, { list: Activation[]; widened: State | null }>>();
-  private readonly rootKeys = new Set<string>();
-  private readonly edgeKeys = new Set<string>();
+  /**
+   * The activations of the context being analysed, by entry instruction × 2 + root frame. A context's
+   * activations serve only calls made while its root runs, so the memo starts empty with each root.
+   */
+  private readonly memo = new Map<number, { list: Activation[]; widened: State | null }>();
+  /** The contexts made so far, by root instruction (one per kind, message and timing). */
+  private readonly ctxsByRoot = new Map<number, Ctx[]>();
+  /** Callback edges recorded, as site × number of procedures + callee procedure. */
+  private readonly edgeKeys = new Set<number>();
   private readonly queue: Ctx[] = [];
 
-  /** 1 where no jump inside the procedure goes backwards (by procedure index). */
+  /** By procedure index: whether no jump inside the procedure goes backwards (see forwardOnlyProcs). */
   private readonly forwardOnly: Uint8Array;
+  /** By procedure index: whether a walk can never leave the procedure (see isSelfContained), once asked. */
+  private readonly selfContained: Int8Array;
+  /** Set while a fixpoint's walks record into a log instead of the facts. */
+  private log: FactLog | null = null;
+  private readonly factLog: FactLog;
 
   constructor(p: LintProgram) {
     super(p);
     this.lead = leaders(p.instrs);
-    this.forwardOnly = forwardOnlyProcs(p);
+    this.forwardOnly = forwardOnlyProcs(p, (addr) => this.readData(addr));
+    this.selfContained = new Int8Array(p.procs.length).fill(UNKNOWN);
+    this.factLog = new FactLog(this.facts);
+    this.siteOf = new Int32Array(p.instrs.length);
   }
 
   run(): AnalysisFacts {
@@ -76,11 +89,13 @@ class Analyzer extends Interpreter {
     for (const { entry, field } of this.interruptProcs()) this.enqueue("hw-int", entry, null, false, -1, field, this.p.deviceOfFile(this.p.items[entry]!.unit.file), true);
     this.drain();
     // Every procedure nobody reached: first those nothing calls, then the rest (dead or cyclic code).
-    const called = new Set(this.p.staticCallEdges().filter((e) => e.kind === "call" || e.kind === "tail-jump").map((e) => e.to));
-    for (const pass of [0, 1]) {
-      for (const proc of this.p.procs) {
+    const called = this.calledProcs();
+    const procs = this.p.procs;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < procs.length; k++) {
+        const proc = procs[k]!;
         if (this.facts.reached[proc.start] || proc.start >= proc.end) continue;
-        if (pass === 0 && called.has(proc.index)) continue;
+        if (pass === 0 && called[proc.index]) continue;
         this.enqueue("procedure", proc.start, null, false, -1, "", this.p.deviceOfFile(proc.file), false);
         this.drain();
       }
@@ -88,11 +103,25 @@ class Analyzer extends Interpreter {
     return this.facts;
   }
 
+  /** 1 for each procedure some instruction calls or tail-jumps into (by procedure index). */
+  private calledProcs(): Uint8Array {
+    const called = new Uint8Array(this.p.procs.length);
+    const procOf = this.p.procOf;
+    for (let i = 0; i < this.instrs.length; i++) {
+      const ins = this.instrs[i]!;
+      if (ins.target < 0 || ins.target >= procOf.length || !isControlTransfer(ins.op)) continue;
+      const to = procOf[ins.target]!;
+      if (ins.op === Op.CALL || to !== procOf[i]) called[to] = 1;
+    }
+    return called;
+  }
+
   private enqueue(kind: CtxKind, root: number, message: number | null, timed: boolean, origin: number, via: string, device: LintDevice | null, interruptTime: boolean): Ctx | null {
-    const key = `${kind}|${root}|${message}|${timed}`;
-    if (this.rootKeys.has(key)) return null;
-    this.rootKeys.add(key);
+    let sameRoot = this.ctxsByRoot.get(root);
+    if (!sameRoot) this.ctxsByRoot.set(root, (sameRoot = []));
+    for (const c of sameRoot) if (c.kind === kind && c.message === message && c.timed === timed) return null;
     const ctx: Ctx = { id: this.facts.ctxs.length, kind, root, device, message, interruptTime, timed, origin, via };
+    sameRoot.push(ctx);
     this.facts.ctxs.push(ctx);
     this.queue.push(ctx);
     return ctx;
@@ -103,6 +132,7 @@ class Analyzer extends Interpreter {
   private drain(): void {
     while (this.queued < this.queue.length) {
       const ctx = this.queue[this.queued++]!;
+      this.memo.clear();
       this.analyze(ctx.root, this.rootState(ctx), ctx, true, true);
     }
   }
@@ -165,12 +195,10 @@ class Analyzer extends Interpreter {
    * (ESP past the return address), or null if it never returns. With `observe`, records facts.
    */
   private analyze(entry: number, state: State, ctx: Ctx, rootFrame: boolean, observe: boolean): State | null {
-    // Activations of one entry in one context, found by comparing entry states (no string keys).
-    let byCtx = this.memo.get(entry);
-    if (!byCtx) this.memo.set(entry, (byCtx = new Map()));
-    const slot = ctx.id * 2 + (rootFrame ? 1 : 0);
-    let variants = byCtx.get(slot);
-    if (!variants) byCtx.set(slot, (variants = { list: [], widened: null }));
+    // Activations of one entry in this context, found by comparing entry states (no string keys).
+    const slot = entry * 2 + (rootFrame ? 1 : 0);
+    let variants = this.memo.get(slot);
+    if (!variants) this.memo.set(slot, (variants = { list: [], widened: null }));
     let act = activationFor(variants.list, state, rootFrame);
     if (!act && variants.list.length >= MAX_VARIANTS) {
       const w = variants.widened ? State.join(variants.widened, state) : widen(state);
@@ -188,12 +216,15 @@ class Analyzer extends Interpreter {
     }
     act.inProgress = true;
     try {
-      if (this.acyclic(this.p.procOf[entry]!)) {
+      if (this.acyclic(entry)) {
         // No jump goes backwards: one pass in instruction order sees every block with its final state.
         this.forwardPass(entry, state, ctx, rootFrame, act, observe);
         if (observe) act.observed = true;
+      } else if (observe && this.staysInside(this.p.procOf[entry]!)) {
+        act.observed = true;
+        this.loggedFixpoint(entry, state, ctx, rootFrame, act);
       } else {
-        const inStates = this.fixpoint(entry, state, ctx, rootFrame, act);
+        const { inStates } = this.fixpoint(entry, state, ctx, rootFrame, act, null);
         if (observe) {
           act.observed = true;
           this.observe(entry, inStates, ctx, rootFrame);
@@ -205,37 +236,73 @@ class Analyzer extends Interpreter {
     return act.exit;
   }
 
-  private acyclic(procIndex: number): boolean {
-    return procIndex >= 0 && this.forwardOnly[procIndex] === 1;
+  private acyclic(entry: number): boolean {
+    const procIndex = this.p.procOf[entry]!;
+    if (procIndex < 0) return false;
+    const kind = this.forwardOnly[procIndex];
+    return kind === FORWARD_ALWAYS || (kind === FORWARD_FROM_START && entry === this.p.procs[procIndex]!.start);
+  }
+
+  private staysInside(procIndex: number): boolean {
+    if (procIndex < 0) return false;
+    if (this.selfContained[procIndex] === UNKNOWN) this.selfContained[procIndex] = isSelfContained(this.p, this.p.procs[procIndex]!) ? 1 : 0;
+    return this.selfContained[procIndex] === 1;
   }
 
   /** The fixpoint of code whose jumps all go forwards: each block once, in order. */
   private forwardPass(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation, observe: boolean): void {
     // The walk changes the state it is given; the entry state stays as the activation's key.
     const run = new ForwardRun(entry, state.clone(), this.p.procOf[entry]!, ctx, rootFrame);
-    while (run.pending.length) {
-      const start = run.pending.pop()!;
-      const s = run.inStates.get(start)!;
-      run.inStates.delete(start);
-      this.walk(start, s, run, observe);
+    while (!run.done) {
+      const start = run.nextStart();
+      this.walk(start, run.takeNext(), run, observe);
     }
     act.exit = run.exit;
   }
 
-  private fixpoint(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation): Map<number, State> {
+  /** Finds the blocks' final states; with `log`, every walk records its facts there. False if it gave up. */
+  private fixpoint(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation, log: FactLog | null): { inStates: Map<number, State>; complete: boolean } {
     const run = new FixpointRun(entry, state, this.p.procOf[entry]!, ctx, rootFrame);
     let steps = 0;
+    let complete = true;
     while (run.work.length) {
       const start = run.work.pop()!;
-      run.queued.delete(start);
       if (++steps > MAX_STEPS) {
         run.leave(opaqueExit(state));
+        complete = false;
         break;
       }
-      this.walk(start, run.inStates.get(start)!.clone(), run, false);
+      if (log) {
+        const extent = log.begin();
+        this.walk(start, run.inStates.get(start)!.clone(), run, true);
+        log.end(start, extent);
+      } else this.walk(start, run.inStates.get(start)!.clone(), run, false);
     }
     act.exit = run.exit;
-    return run.inStates;
+    return { inStates: run.inStates, complete };
+  }
+
+  /**
+   * The fixpoint of code with loops that never leaves its procedure (no calls, no jumps out): its
+   * walks record their facts in a log, replayed once the fixpoint is reached, instead of walking
+   * every block again to observe it.
+   */
+  private loggedFixpoint(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation): void {
+    const facts = this.facts;
+    this.facts = this.factLog.facts;
+    this.log = this.factLog;
+    let result: { inStates: Map<number, State>; complete: boolean };
+    try {
+      result = this.fixpoint(entry, state, ctx, rootFrame, act, this.factLog);
+    } finally {
+      this.facts = facts;
+      this.log = null;
+    }
+    if (result.complete) this.factLog.replay(facts, (cb) => this.scheduleCallback(cb.site, cb.service, cb.entry, cb.eax, cb.ecx, cb.ctx));
+    else {
+      this.factLog.clear();
+      this.observe(entry, result.inStates, ctx, rootFrame);
+    }
   }
 
   private observe(entry: number, inStates: Map<number, State>, ctx: Ctx, rootFrame: boolean): void {
@@ -333,7 +400,12 @@ class Analyzer extends Interpreter {
     if (observe) this.facts.serviceCalls.push({ index: i, name: site.name, service, jump, ctx, regs: s.shareRegs(), written: s.written, ecxDef: s.ecxDef });
     if (cb && observe) {
       const entry = this.callbackEntry(s.regs[Reg.ESI]!);
-      if (entry >= 0) this.scheduleCallback(i, cb, entry, s, ctx);
+      if (entry >= 0) {
+        const eax = s.regs[EAX]!;
+        const ecx = s.regs[ECX]!;
+        if (this.log) this.log.callbacks.push({ site: i, service: cb, entry, ctx, eax, ecx });
+        else this.scheduleCallback(i, cb, entry, eax, ecx, ctx);
+      }
     }
     const eax = s.regs[EAX]!;
     if (site.effects) {
@@ -375,34 +447,41 @@ class Analyzer extends Interpreter {
     return NEXT;
   }
 
-  private readonly services = new Map<number, ServiceSite>();
+  /** One ServiceSite per service (or per name no table knows): sites of the same service share it. */
+  private readonly siteList: ServiceSite[] = [];
+  /** Index in siteList by service (or name). */
+  private readonly siteByService = new Map<ServiceInfo | string, number>();
+  /** By instruction index: 1 + the index in siteList of the service called there, 0 until looked up. */
+  private readonly siteOf: Int32Array;
 
   /** What a VMMcall/VxDcall calls and does (looked up once per instruction). */
   private serviceAt(i: number, ins: Instr): ServiceSite {
-    let r = this.services.get(i);
-    if (!r) {
-      const name = ins.text ?? "";
-      const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? serviceByName(name) ?? null);
-      r = new ServiceSite(name, service);
-      this.services.set(i, r);
+    const known = this.siteOf[i]!;
+    if (known > 0) return this.siteList[known - 1]!;
+    const name = ins.text ?? "";
+    const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? serviceByName(name) ?? null);
+    const key = service ?? name;
+    let k = this.siteByService.get(key);
+    if (k === undefined) {
+      k = this.siteList.push(new ServiceSite(name, service)) - 1;
+      this.siteByService.set(key, k);
     }
-    return r;
+    this.siteOf[i] = k + 1;
+    return this.siteList[k]!;
   }
 
   private callbackEntry(v: AbsVal): number {
     return v.k === K_CONST ? this.p.indexOfAddress(v.n) : -1;
   }
 
-  private scheduleCallback(site: number, cb: CallbackService, entry: number, s: State, ctx: Ctx): void {
-    const ecx = s.regs[ECX]!;
-    const eax = s.regs[EAX]!;
+  private scheduleCallback(site: number, cb: CallbackService, entry: number, eax: AbsVal, ecx: AbsVal, ctx: Ctx): void {
     this.facts.callbacks.push({ site, service: cb, entry, ctx, eax, ecx });
     const timed = cb.kind === "priority-event" && ecx.k === K_CONST && (ecx.n & PEF_TIME_OUT) !== 0;
     const kind: CtxKind = cb.kind === "other" ? "other-callback" : cb.kind;
     const created = this.enqueue(kind, entry, null, timed, site, cb.service.name, ctx.device, cb.kind === "async-time-out");
     const from = this.p.procOf[site]!;
     const to = this.p.procOf[entry]!;
-    const edgeKey = `${site}|${to}`;
+    const edgeKey = site * this.p.procs.length + to;
     if (created || !this.edgeKeys.has(edgeKey)) {
       this.edgeKeys.add(edgeKey);
       this.facts.callbackEdges.push({ from, to, kind: "callback", site, via: cb.service.name });
@@ -453,23 +532,76 @@ function effectsOf(service: ServiceInfo): { regs: number[]; flags: boolean } {
   return e;
 }
 
-/** Whether each procedure's jumps all go forwards (1) or some jump goes backwards or is indirect (0). */
-function forwardOnlyProcs(p: LintProgram): Uint8Array {
+/** Some jump of the procedure may go backwards. */
+const NOT_FORWARD = 0;
+/** No jump of the procedure goes backwards. */
+const FORWARD_ALWAYS = 1;
+/** No jump goes backwards when the procedure is entered at its start: its indirect jumps are
+ *  bounded jump tables, reached only past their bound check. */
+const FORWARD_FROM_START = 2;
+
+/** For each procedure, whether its jumps all go forwards (NOT_FORWARD, FORWARD_ALWAYS, FORWARD_FROM_START). */
+function forwardOnlyProcs(p: LintProgram, readData: (addr: number) => number | null): Uint8Array {
   const out = new Uint8Array(p.procs.length);
   const instrs = p.instrs;
   const procOf = p.procOf;
   for (const proc of p.procs) {
-    let ok = 1;
-    for (let i = proc.start; i < proc.end; i++) {
+    let kind = FORWARD_ALWAYS;
+    for (let i = proc.start; i < proc.end && kind !== NOT_FORWARD; i++) {
       const ins = instrs[i]!;
-      if (ins.op === Op.JMP_INDIRECT || (ins.target >= 0 && ins.target <= i && ins.op !== Op.CALL && procOf[ins.target] === proc.index)) {
-        ok = 0;
-        break;
-      }
+      if (ins.op === Op.JMP_INDIRECT) kind = forwardJumpTable(p, proc, i, readData) ? FORWARD_FROM_START : NOT_FORWARD;
+      else if (ins.target >= 0 && ins.target <= i && ins.op !== Op.CALL && procOf[ins.target] === proc.index) kind = NOT_FORWARD;
     }
-    out[proc.index] = ok;
+    out[proc.index] = kind;
   }
   return out;
+}
+
+/** Largest jump table whose entries are checked. */
+const MAX_TABLE_ENTRIES = 4096;
+
+/**
+ * Is the indirect jump at `i` a bounded jump table (Control_Dispatch's: `cmp r, count` / `jae` /
+ * `jmp dword ptr [r*4 + table]`) whose entries all leave the procedure or go forwards? Nothing else
+ * in the procedure may jump to the JAE or the JMP, so that `r` is below `count` at the JMP whenever
+ * the procedure is run from its start (the analysis then knows `r` exactly or resolves nothing).
+ */
+function forwardJumpTable(p: LintProgram, proc: LintProc, i: number, readData: (addr: number) => number | null): boolean {
+  if (i - 2 < proc.start) return false;
+  const jmp = p.instrs[i]!.a;
+  const jae = p.instrs[i - 1]!;
+  const cmp = p.instrs[i - 2]!;
+  if (jmp?.kind !== "mem" || jmp.base !== -1 || jmp.index < 0 || jmp.scale !== 4) return false;
+  if (jae.op !== Op.JCC || jae.extra !== Cond.AE) return false;
+  if (cmp.op !== Op.CMP || cmp.a?.kind !== "reg" || cmp.a.size !== 4 || cmp.a.reg !== jmp.index || cmp.b?.kind !== "imm") return false;
+  const count = cmp.b.value >>> 0;
+  if (count > MAX_TABLE_ENTRIES) return false;
+  for (let j = proc.start; j < proc.end; j++) {
+    const t = p.instrs[j]!.target;
+    if ((t === i - 1 || t === i) && p.instrs[j]!.op !== Op.CALL) return false;
+  }
+  for (let k = 0; k < count; k++) {
+    const target = p.indexOfAddress(readData(jmp.disp + k * 4) ?? -1);
+    if (target >= 0 && target <= i && p.procOf[target] === proc.index) return false;
+  }
+  return true;
+}
+
+/** Not worked out yet (in a per-procedure cache). */
+const UNKNOWN = -1;
+
+/** Whether a procedure's walks stay inside it: no calls, no jumps out, no indirect jumps, no nested procedures, no falling off its end. */
+function isSelfContained(p: LintProgram, proc: LintProc): boolean {
+  if (proc.start >= proc.end) return false;
+  const instrs = p.instrs;
+  const last = instrs[proc.end - 1]!.op;
+  if (last !== Op.JMP && last !== Op.RET && last !== Op.VXDJMP && last !== Op.HALT) return false;
+  for (let i = proc.start; i < proc.end; i++) {
+    const ins = instrs[i]!;
+    if (ins.op === Op.CALL || ins.op === Op.CALL_INDIRECT || ins.op === Op.JMP_INDIRECT || p.procOf[i] !== proc.index) return false;
+    if (ins.target >= 0 && p.procOf[ins.target] !== proc.index) return false;
+  }
+  return true;
 }
 
 function activationFor(list: readonly Activation[], state: State, rootFrame: boolean): Activation | undefined {

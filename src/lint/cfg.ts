@@ -43,15 +43,21 @@ export function isBranch(op: number): boolean {
   return op === Op.JCC || op === Op.LOOP || op === Op.LOOPZ || op === Op.LOOPNZ || op === Op.JECXZ;
 }
 
+/** By opcode: 1 where the next instruction starts a block (a branch or the end of the flow). */
+const ENDS_BLOCK = new Uint8Array(256);
+for (const op of [Op.JCC, Op.LOOP, Op.LOOPZ, Op.LOOPNZ, Op.JECXZ, Op.JMP, Op.JMP_INDIRECT, Op.RET, Op.VXDJMP, Op.HALT]) ENDS_BLOCK[op] = 1;
+
 /** Instructions that start a basic block anywhere in the program (jump targets, after transfers). */
 export function leaders(instrs: readonly Instr[]): Uint8Array {
   const lead = new Uint8Array(instrs.length + 1);
   if (instrs.length) lead[0] = 1;
   for (let i = 0; i < instrs.length; i++) {
     const ins = instrs[i]!;
-    if (ins.op === Op.CALL || ins.op === Op.VXDCALL) continue;
-    if (ins.target >= 0 && ins.target < instrs.length) lead[ins.target] = 1;
-    if (isBranch(ins.op) || endsFlow(ins) || ins.op === Op.JMP_INDIRECT) lead[i + 1] = 1;
+    const op = ins.op;
+    if (op === Op.CALL || op === Op.VXDCALL) continue;
+    const target = ins.target;
+    if (target >= 0 && target < instrs.length) lead[target] = 1;
+    if (ENDS_BLOCK[op]) lead[i + 1] = 1;
   }
   return lead;
 }

@@ -52,7 +52,8 @@ export const ALL_WRITTEN = 0xff;
 
 export abstract class Interpreter {
   protected readonly instrs: readonly Instr[];
-  protected readonly facts: AnalysisFacts;
+  /** Where facts go: the analysis's own, or a log while a loop's fixpoint is being found (analysis.ts). */
+  protected facts: AnalysisFacts;
   protected readonly data: { base: number; view: DataView };
   protected readonly segInstrs = new Map<number, { op: "mov" | "push" | "pop" | "read"; seg: string; other: Operand | null; src: string | null }>();
   /** Where a JUMP or FORK goes (fields, not arrays: a branch then allocates nothing); read them before the next step. */
@@ -257,8 +258,7 @@ export abstract class Interpreter {
       case Op.CWD: {
         const a = s.regs[EAX]!;
         const negative = a.k === K_CONST ? signExtend(a.n, op === Op.CDQ ? 4 : 2) < 0 : null;
-        const edx: RegOperand = { kind: "reg", reg: Reg.EDX, size: op === Op.CDQ ? 4 : 2, high: false };
-        writeReg(s, edx, negative === null ? derived(a) : cnst(negative ? 0xffffffff : 0));
+        writeReg(s, op === Op.CDQ ? EDX_32 : DX_16, negative === null ? derived(a) : cnst(negative ? 0xffffffff : 0));
         return NEXT;
       }
       case Op.CWDE:
@@ -556,8 +556,8 @@ export abstract class Interpreter {
   }
 
   protected address(m: MemOperand, s: State): AbsVal {
-    let v: AbsVal = cnst(m.disp);
-    if (m.base >= 0) v = addVals(v, s.regs[m.base]!);
+    // The displacement added straight to the base: one value made instead of two.
+    let v: AbsVal = m.base >= 0 ? addConst(s.regs[m.base]!, m.disp >>> 0) : cnst(m.disp);
     if (m.index >= 0) {
       const x = s.regs[m.index]!;
       v = x.k === K_CONST ? addConst(v, Math.imul(x.n, m.scale)) : x.k === K_OPAQUE ? OPAQUE : TOP;
@@ -683,6 +683,10 @@ export abstract class Interpreter {
 
 // ------------------------------------------------------------------ helpers
 
+/** What CDQ and CWD write. */
+const EDX_32: RegOperand = { kind: "reg", reg: Reg.EDX, size: 4, high: false };
+const DX_16: RegOperand = { kind: "reg", reg: Reg.EDX, size: 2, high: false };
+
 function mask(n: number, size: number): number {
   return size === 4 ? n >>> 0 : size === 2 ? n & 0xffff : n & 0xff;
 }
@@ -699,12 +703,6 @@ export function addConst(v: AbsVal, n: number): AbsVal {
   if (v.k === K_CONST) return cnst(v.n + n);
   if (v.k === K_SYM) return sym(v.base, v.off + n);
   return derived(v);
-}
-
-function addVals(a: AbsVal, b: AbsVal): AbsVal {
-  if (a.k === K_CONST) return addConst(b, a.n);
-  if (b.k === K_CONST) return addConst(a, b.n);
-  return a.k === K_OPAQUE || b.k === K_OPAQUE ? OPAQUE : TOP;
 }
 
 function isEcx(o: Operand): boolean {

@@ -1,7 +1,9 @@
 // How one activation's blocks are visited: a fixpoint for code with loops, one forward pass for
-// code without, and a pass that only records facts. Classes, not closures: one is made per activation.
-import type { Ctx } from "./observations.js";
-import { State } from "./values.js";
+// code without, and a pass that only records facts (or a log of a fixpoint's facts, replayed).
+// Classes, not closures: one is made per activation.
+import type { CallbackService } from "./facts.js";
+import type { AnalysisFacts, Ctx } from "./observations.js";
+import { State, type AbsVal } from "./values.js";
 
 /** Where a walk hands its successors and returns (classes, not closures: one is made per activation). */
 export abstract class Run {
@@ -21,20 +23,18 @@ export abstract class Run {
  *  after all that comes before it and the fixpoint is reached in few rounds. */
 export class FixpointRun extends Run {
   readonly inStates: Map<number, State>;
-  /** Pending block starts, sorted, smallest last. */
+  /** Pending block starts, sorted, smallest last (few at a time: no set beside it). */
   readonly work: number[];
-  readonly queued: Set<number>;
   constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
     super(procIndex, ctx, rootFrame);
-    this.inStates = new Map([[entry, state]]);
+    this.inStates = new Map();
+    this.inStates.set(entry, state);
     this.work = [entry];
-    this.queued = new Set([entry]);
   }
   private enqueue(target: number): void {
-    if (this.queued.has(target)) return;
-    this.queued.add(target);
     let k = this.work.length;
     while (k > 0 && this.work[k - 1]! < target) k--;
+    if (k > 0 && this.work[k - 1] === target) return;
     this.work.splice(k, 0, target);
   }
   edge(target: number, s: State): void {
@@ -54,22 +54,34 @@ export class FixpointRun extends Run {
 
 /** Blocks in instruction order, each once (code whose jumps all go forwards). */
 export class ForwardRun extends Run {
-  readonly inStates: Map<number, State>;
-  /** Sorted, smallest last. */
-  readonly pending: number[];
+  /** Block starts waiting for their walk, sorted, smallest last (few at a time: arrays, not maps). */
+  private readonly starts: number[];
+  /** The state each of them is entered with, in the same order. */
+  private readonly states: State[];
   constructor(entry: number, state: State, procIndex: number, ctx: Ctx, rootFrame: boolean) {
     super(procIndex, ctx, rootFrame);
-    this.inStates = new Map([[entry, state]]);
-    this.pending = [entry];
+    this.starts = [entry];
+    this.states = [state];
+  }
+  get done(): boolean {
+    return this.starts.length === 0;
+  }
+  /** The lowest pending block's start (takeNext takes it out). */
+  nextStart(): number {
+    return this.starts[this.starts.length - 1]!;
+  }
+  /** Takes the lowest pending block out, returning the state it is entered with. */
+  takeNext(): State {
+    this.starts.pop();
+    return this.states.pop()!;
   }
   edge(target: number, s: State): void {
-    const old = this.inStates.get(target);
-    if (old) this.inStates.set(target, State.join(old, s));
+    let k = this.starts.length;
+    while (k > 0 && this.starts[k - 1]! < target) k--;
+    if (k > 0 && this.starts[k - 1] === target) this.states[k - 1] = State.join(this.states[k - 1]!, s);
     else {
-      this.inStates.set(target, s);
-      let k = this.pending.length;
-      while (k > 0 && this.pending[k - 1]! < target) k--;
-      this.pending.splice(k, 0, target);
+      this.starts.splice(k, 0, target);
+      this.states.splice(k, 0, s);
     }
   }
 }
@@ -78,4 +90,73 @@ export class ForwardRun extends Run {
 export class ObserveRun extends Run {
   edge(): void {}
   override leave(): void {}
+}
+
+/** A callback handed to a service during a logged walk, scheduled when the log is replayed. */
+export interface LoggedCallback {
+  readonly site: number;
+  readonly service: CallbackService;
+  readonly entry: number;
+  readonly ctx: Ctx;
+  readonly eax: AbsVal;
+  readonly ecx: AbsVal;
+}
+
+/**
+ * The facts of a fixpoint's walks over a procedure that never leaves itself, kept per block: each
+ * block's last walk is the one with its final state, so the facts of the last walks, block by block
+ * in instruction order, are exactly what an observing pass over the final states records.
+ */
+export class FactLog {
+  /** Where the walks record: the facts that a walk inside one procedure may add are its own arrays. */
+  readonly facts: AnalysisFacts;
+  readonly callbacks: LoggedCallback[] = [];
+  private readonly logged: unknown[][];
+  /** Per block start: where its latest walk's extent is in `bounds`. */
+  private readonly extents = new Map<number, number>();
+  /** Extents of walks: for each, the length of every logged array before the walk, then after it. */
+  private readonly bounds: number[] = [];
+
+  constructor(real: AnalysisFacts) {
+    this.facts = { ...real, serviceCalls: [], returns: [], carryLosses: [], notable: [], stores: [], segWrites: [], unresolvedJumps: [] };
+    const f = this.facts;
+    this.logged = [f.serviceCalls, f.returns, f.carryLosses, f.notable, f.stores, f.segWrites, f.unresolvedJumps, this.callbacks];
+  }
+
+  /** Before a walk of a block: where its extent will be. */
+  begin(): number {
+    const at = this.bounds.length;
+    for (const a of this.logged) this.bounds.push(a.length);
+    return at;
+  }
+
+  /** After the walk of `block` that began at `extent`: it replaces the block's earlier walks. */
+  end(block: number, extent: number): void {
+    for (const a of this.logged) this.bounds.push(a.length);
+    this.extents.set(block, extent);
+  }
+
+  /** Adds the latest walks' facts to `real`, block by block, scheduling the callbacks; then empties the log. */
+  replay(real: AnalysisFacts, schedule: (cb: LoggedCallback) => void): void {
+    const targets: unknown[][] = [real.serviceCalls, real.returns, real.carryLosses, real.notable, real.stores, real.segWrites, real.unresolvedJumps];
+    const n = this.logged.length;
+    const blocks = Int32Array.from(this.extents.keys()).sort();
+    const b = this.bounds;
+    for (const block of blocks) {
+      const at = this.extents.get(block)!;
+      for (let k = 0; k < targets.length; k++) {
+        const from = this.logged[k]!;
+        const to = targets[k]!;
+        for (let j = b[at + k]!; j < b[at + n + k]!; j++) to.push(from[j]);
+      }
+      for (let j = b[at + n - 1]!; j < b[at + 2 * n - 1]!; j++) schedule(this.callbacks[j]!);
+    }
+    this.clear();
+  }
+
+  clear(): void {
+    for (const a of this.logged) a.length = 0;
+    this.extents.clear();
+    this.bounds.length = 0;
+  }
 }

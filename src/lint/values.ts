@@ -297,11 +297,9 @@ export class State {
   static join(a: State, b: State): State {
     const regs = joinVals(a.regs, b.regs);
     const segs = joinVals(a.segs, b.segs);
-    const slots = new Map<number, AbsVal>();
-    for (const [k, v] of a.slots) {
-      const w = b.slots.get(k);
-      if (w) slots.set(k, joinVal(v, w));
-    }
+    // The same slots on both sides (shared since a clone) stay shared: copied on the first write.
+    const sameSlots = a.slots === b.slots;
+    const slots = sameSlots ? a.slots : joinSlots(a.slots, b.slots);
     let flags: FlagsSource | null = null;
     if (a.flags && b.flags && a.flags.kind === b.flags.kind && eqVal(a.flags.a, b.flags.a) && eqVal(a.flags.b, b.flags.b) && a.flags.size === b.flags.size) {
       flags = a.flags.aReg === b.flags.aReg ? a.flags : a.flags.withoutRegister();
@@ -309,6 +307,11 @@ export class State {
     const j = new State(regs ?? (a.shareRegs() as AbsVal[]), segs ?? (a.shareSegs() as AbsVal[]), a.cf | b.cf, unionPending(a.pending, b.pending), a.df | b.df, flags, slots, a.written & b.written, a.ecxDef === b.ecxDef ? a.ecxDef : -1);
     j.ownRegs = regs !== null;
     j.ownSegs = segs !== null;
+    if (sameSlots) {
+      a.ownSlots = false;
+      b.ownSlots = false;
+      j.ownSlots = false;
+    }
     return j;
   }
 
@@ -332,6 +335,17 @@ export function sameVals(a: readonly AbsVal[], b: readonly AbsVal[]): boolean {
   if (a === b) return true;
   for (let i = 0; i < a.length; i++) if (!eqVal(a[i]!, b[i]!)) return false;
   return true;
+}
+
+/** The stack slots both maps hold, with their values joined. */
+function joinSlots(a: Map<number, AbsVal>, b: Map<number, AbsVal>): Map<number, AbsVal> {
+  const out = new Map<number, AbsVal>();
+  if (a.size === 0 || b.size === 0) return out;
+  for (const k of a.keys()) {
+    const w = b.get(k);
+    if (w) out.set(k, joinVal(a.get(k)!, w));
+  }
+  return out;
 }
 
 /** The values of `a` joined with those of `b`, or null when that is `a` itself. */

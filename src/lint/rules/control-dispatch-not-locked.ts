@@ -32,8 +32,8 @@ export const controlDispatchNotLocked: Rule = {
     }
     const seen = new Set<string>();
     for (const item of p.items) {
-      if (item.origin.length === 0 || !item.origin.some(isControlDispatchExpansion)) continue;
       if (item.segment === "" || item.segment === "LOCKED") continue;
+      if (item.origin.length === 0 || !item.origin.some(isControlDispatchExpansion)) continue;
       const key = `${item.span.file}:${item.span.line}:${item.span.column}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -39,19 +39,19 @@ export const eventHandleNotCleared: Rule = {
       else callbacksAt.set(cb.site, [cb]);
     }
     // Stores of 0 into each handle variable, by the root they were made under.
-    const zeroes = new Map<string, Set<number>>();
+    const zeroes = new Map<number, Set<number>>();
     for (const s of p.facts.stores) {
       if (s.value.k !== K_CONST || s.value.n !== 0 || !cancelled.has(s.addr)) continue;
-      const key = `${s.ctx.root}|${s.addr}`;
+      const key = entryAndAddress(s.ctx.root, s.addr);
       let set = zeroes.get(key);
       if (!set) zeroes.set(key, (set = new Set()));
       set.add(s.index);
     }
-    const done = new Set<string>();
+    const done = new Set<number>();
     for (const [addr, cancelAt] of cancelled) {
       for (const site of info.variables.get(addr) ?? []) {
         for (const cb of callbacksAt.get(site) ?? []) {
-          const key = `${cb.entry}|${addr}`;
+          const key = entryAndAddress(cb.entry, addr);
           if (done.has(key)) continue;
           done.add(key);
           const clears = zeroes.get(key) ?? new Set<number>();
@@ -71,6 +71,11 @@ export const eventHandleNotCleared: Rule = {
     }
   },
 };
+
+/** One number for an instruction index and a 32-bit data address. */
+function entryAndAddress(entry: number, addr: number): number {
+  return entry * 0x1_0000_0000 + (addr >>> 0);
+}
 
 /** The first call, service call or return some path reaches before a clearing store, or -1. */
 function firstActionBeforeClear(p: LintProgram, entry: number, clears: Set<number>): number {

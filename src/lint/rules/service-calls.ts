@@ -23,8 +23,9 @@ export function callStatements(p: LintProgram): CallStatement[] {
 
 function findCallStatements(p: LintProgram): CallStatement[] {
   const out: CallStatement[] = [];
-  for (let i = 0; i < p.size; i++) {
-    const ins = p.instrs[i]!;
+  const instrs = p.instrs;
+  for (let i = 0; i < instrs.length; i++) {
+    const ins = instrs[i]!;
     if (ins.op !== Op.VXDCALL && ins.op !== Op.VXDJMP) continue;
     const item = p.items[i]!;
     if (!item.synthetic) continue;

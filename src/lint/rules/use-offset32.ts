@@ -22,11 +22,15 @@ export const useOffset32: Rule = {
   },
   check({ program: p, report }) {
     const spans: SourceSpan[] = [];
-    for (const item of p.items) {
-      if (item.origin.length !== 0 || item.segment === "REAL_INIT") continue;
-      for (const e of item.operands) collectOffsets(e, spans);
+    // Indexed loops, operands first: this visits every instruction, mostly before the JIT has compiled it.
+    const items = p.items;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (!anyMayHoldOffset(item.operands) || item.origin.length !== 0 || item.segment === "REAL_INIT") continue;
+      collectAllOffsets(item.operands, spans);
     }
-    for (const d of p.front.data) for (const e of d.operands) collectOffsets(e, spans);
+    const data = p.front.data;
+    for (let i = 0; i < data.length; i++) if (anyMayHoldOffset(data[i]!.operands)) collectAllOffsets(data[i]!.operands, spans);
     const seen = new Set<string>();
     for (const span of spans) {
       const key = `${span.file}:${span.line}:${span.column}`;
@@ -40,6 +44,19 @@ export const useOffset32: Rule = {
     }
   },
 };
+
+/** Whether some operand is more than a name or a number (most are just that, and hold no operator). */
+function anyMayHoldOffset(operands: readonly (Expr | null)[]): boolean {
+  for (let i = 0; i < operands.length; i++) {
+    const e = operands[i];
+    if (e && e.k !== "name" && e.k !== "num") return true;
+  }
+  return false;
+}
+
+function collectAllOffsets(operands: readonly (Expr | null)[], spans: SourceSpan[]): void {
+  for (let i = 0; i < operands.length; i++) collectOffsets(operands[i] ?? null, spans);
+}
 
 /** The spans of the OFFSET operators in an expression, in source order. */
 function collectOffsets(e: Expr | null, spans: SourceSpan[]): void {
