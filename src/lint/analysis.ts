@@ -12,11 +12,11 @@ import { UNKNOWN_SERVICE_ID } from "../front/vxd-macros.js";
 import { serviceById, serviceByName, type ServiceInfo } from "../vmm/tables/services.js";
 import { MESSAGES, isPrivateMessage } from "../vmm/tables/messages.js";
 import { callbackService, interruptTimeFields, neverReturns, PEF_TIME_OUT, sendCanFail, type CallbackService } from "./facts.js";
-import { isControlTransfer, leaders } from "./cfg.js";
 import type { LintDevice, LintProc, LintProgram } from "./program.js";
 import { addConst, ALL_WRITTEN, EAX, EBP, ECX, FORK, Interpreter, JUMP, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
 import { namesIn } from "./names.js";
 import type { AnalysisFacts, Ctx, CtxKind } from "./observations.js";
+import { within } from "./scan.js";
 import { FactLog, FixpointRun, ForwardRun, ObserveRun, type Run } from "./runs.js";
 import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, OPAQUE, REGS, samePending, sameVals, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
 
@@ -74,7 +74,7 @@ class Analyzer extends Interpreter {
 
   constructor(p: LintProgram) {
     super(p);
-    this.lead = leaders(p.instrs);
+    this.lead = p.scan.leaders;
     this.forwardOnly = forwardOnlyProcs(p, (addr) => this.readData(addr));
     this.selfContained = new Int8Array(p.procs.length).fill(UNKNOWN);
     this.factLog = new FactLog(this.facts);
@@ -89,7 +89,7 @@ class Analyzer extends Interpreter {
     for (const { entry, field } of this.interruptProcs()) this.enqueue("hw-int", entry, null, false, -1, field, this.p.deviceOfFile(this.p.items[entry]!.unit.file), true);
     this.drain();
     // Every procedure nobody reached: first those nothing calls, then the rest (dead or cyclic code).
-    const called = this.calledProcs();
+    const called = this.p.scan.calledProcs;
     const procs = this.p.procs;
     for (let pass = 0; pass < 2; pass++) {
       for (let k = 0; k < procs.length; k++) {
@@ -101,19 +101,6 @@ class Analyzer extends Interpreter {
       }
     }
     return this.facts;
-  }
-
-  /** 1 for each procedure some instruction calls or tail-jumps into (by procedure index). */
-  private calledProcs(): Uint8Array {
-    const called = new Uint8Array(this.p.procs.length);
-    const procOf = this.p.procOf;
-    for (let i = 0; i < this.instrs.length; i++) {
-      const ins = this.instrs[i]!;
-      if (ins.target < 0 || ins.target >= procOf.length || !isControlTransfer(ins.op)) continue;
-      const to = procOf[ins.target]!;
-      if (ins.op === Op.CALL || to !== procOf[i]) called[to] = 1;
-    }
-    return called;
   }
 
   private enqueue(kind: CtxKind, root: number, message: number | null, timed: boolean, origin: number, via: string, device: LintDevice | null, interruptTime: boolean): Ctx | null {
@@ -168,10 +155,9 @@ class Analyzer extends Interpreter {
     const fields = new Set(interruptTimeFields().map((f) => f.toUpperCase()));
     const out: { entry: number; field: string }[] = [];
     if (fields.size === 0) return out;
-    for (let i = 0; i < this.instrs.length; i++) {
-      const ins = this.instrs[i]!;
-      if (ins.op !== Op.MOV || ins.a?.kind !== "mem" || ins.b?.kind !== "imm") continue;
-      const target = this.p.indexOfAddress(ins.b.value);
+    for (const i of this.p.scan.immediateStores) {
+      const b = this.instrs[i]!.b;
+      const target = b?.kind === "imm" ? this.p.indexOfAddress(b.value) : -1;
       if (target < 0) continue;
       const field = namesIn(this.p.items[i]!.operands[0] ?? null).find((n) => fields.has(n.toUpperCase()));
       if (field) out.push({ entry: target, field });
@@ -543,14 +529,14 @@ const FORWARD_FROM_START = 2;
 /** For each procedure, whether its jumps all go forwards (NOT_FORWARD, FORWARD_ALWAYS, FORWARD_FROM_START). */
 function forwardOnlyProcs(p: LintProgram, readData: (addr: number) => number | null): Uint8Array {
   const out = new Uint8Array(p.procs.length);
-  const instrs = p.instrs;
-  const procOf = p.procOf;
+  const { jumpsBack, indirectJumps } = p.scan;
   for (const proc of p.procs) {
-    let kind = FORWARD_ALWAYS;
-    for (let i = proc.start; i < proc.end && kind !== NOT_FORWARD; i++) {
-      const ins = instrs[i]!;
-      if (ins.op === Op.JMP_INDIRECT) kind = forwardJumpTable(p, proc, i, readData) ? FORWARD_FROM_START : NOT_FORWARD;
-      else if (ins.target >= 0 && ins.target <= i && ins.op !== Op.CALL && procOf[ins.target] === proc.index) kind = NOT_FORWARD;
+    let kind = jumpsBack[proc.index] ? NOT_FORWARD : FORWARD_ALWAYS;
+    if (kind !== NOT_FORWARD && indirectJumps.length) {
+      for (const i of within(indirectJumps, proc.start, proc.end)) {
+        kind = forwardJumpTable(p, proc, i, readData) ? FORWARD_FROM_START : NOT_FORWARD;
+        if (kind === NOT_FORWARD) break;
+      }
     }
     out[proc.index] = kind;
   }

@@ -631,8 +631,7 @@ export abstract class Interpreter {
 
   /** Instructions with a segment-register operand: the IR cannot hold them, so their source is read. */
   protected findSegmentInstructions(): void {
-    for (let i = 0; i < this.instrs.length; i++) {
-      if (this.instrs[i]!.op !== Op.TRAP) continue;
+    for (const i of this.p.scan.traps) {
       const item = this.p.items[i]!;
       const ops = item.operands;
       const segOf = (e: Expr | null | undefined): string | null => (e && e.k === "name" && SEGMENT_REGISTERS.has(e.name.toUpperCase()) ? e.name.toUpperCase() : null);

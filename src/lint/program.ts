@@ -9,6 +9,7 @@ import { Layout, Op, type Instr, type IrProgram, type SourceSpan } from "../ir/t
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { buildCfg, isControlTransfer, type Cfg } from "./cfg.js";
 import type { AnalysisFacts } from "./analysis.js";
+import { scanInstructions, type InstructionScan } from "./scan.js";
 
 export interface LintProc {
   readonly index: number;
@@ -65,6 +66,7 @@ export class LintProgram {
   facts!: AnalysisFacts;
   private readonly cfgs = new Map<number, Cfg>();
   private staticEdges: CallEdge[] | null = null;
+  private scanned: InstructionScan | null = null;
 
   constructor(readonly assembled: AssembleResult) {
     this.front = assembled.front;
@@ -164,6 +166,11 @@ export class LintProgram {
   procNamed(unit: Unit, name: string): LintProc | undefined {
     const i = this.codeIndex(unit, name);
     return i >= 0 ? this.procAt(i) : undefined;
+  }
+
+  /** What one pass over every instruction finds (made on first use). */
+  get scan(): InstructionScan {
+    return (this.scanned ??= scanInstructions(this));
   }
 
   span(i: number): SourceSpan {

@@ -31,9 +31,9 @@ export const controlDispatchNotLocked: Rule = {
       });
     }
     const seen = new Set<string>();
-    for (const item of p.items) {
-      if (item.segment === "" || item.segment === "LOCKED") continue;
-      if (item.origin.length === 0 || !item.origin.some(isControlDispatchExpansion)) continue;
+    for (const i of p.scan.expanded) {
+      const item = p.items[i]!;
+      if (item.segment === "" || item.segment === "LOCKED" || !item.origin.some(isControlDispatchExpansion)) continue;
       const key = `${item.span.file}:${item.span.line}:${item.span.column}`;
       if (seen.has(key)) continue;
       seen.add(key);

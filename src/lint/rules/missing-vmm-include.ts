@@ -1,6 +1,5 @@
 // A file that uses what vmm.inc defines without including it (vmm-facts §6.1).
 import type { SourceSpan } from "../../ir/types.js";
-import { Op } from "../../ir/types.js";
 import { isVxdMacro } from "../../front/vxd-macros.js";
 import type { Rule } from "../types.js";
 import { classifyFrontDiagnostics } from "./front-diagnostics.js";
@@ -29,9 +28,9 @@ export const missingVmmInclude: Rule = {
       if (!old || span.line < old.span.line || (span.line === old.span.line && span.column < old.span.column)) firstUse.set(file, { span, what });
     };
     for (const c of classifyFrontDiagnostics(p)) if (c.kind === "missing-vmm-include" && c.unit) note(c.unit.file, c.diag.span!, `\`${c.name}\``);
-    for (let i = 0; i < p.size; i++) {
+    for (const i of p.scan.serviceMacros) {
       const item = p.items[i]!;
-      if (item.unit.includesVmm || (p.instrs[i]!.op !== Op.VXDCALL && p.instrs[i]!.op !== Op.VXDJMP) || !item.synthetic) continue;
+      if (item.unit.includesVmm) continue;
       note(item.unit.file, item.span, `\`${item.mnemonic === "vmmcall" ? "VMMcall" : item.mnemonic === "vmmjmp" ? "VMMjmp" : item.mnemonic === "vxdjmp" ? "VxDjmp" : "VxDcall"}\``);
     }
     // The DDK macros themselves (segment macros, BeginProc …) are vmm.inc's too: the first one written.

@@ -1,5 +1,4 @@
 // The VMMcall/VxDcall/VMMjmp/VxDjmp statements of the program, with the service each names.
-import { Op } from "../../ir/types.js";
 import { UNKNOWN_SERVICE_ID } from "../../front/vxd-macros.js";
 import { serviceById, serviceByName, type ServiceInfo } from "../../vmm/tables/services.js";
 import type { LintProgram } from "../program.js";
@@ -23,12 +22,9 @@ export function callStatements(p: LintProgram): CallStatement[] {
 
 function findCallStatements(p: LintProgram): CallStatement[] {
   const out: CallStatement[] = [];
-  const instrs = p.instrs;
-  for (let i = 0; i < instrs.length; i++) {
-    const ins = instrs[i]!;
-    if (ins.op !== Op.VXDCALL && ins.op !== Op.VXDJMP) continue;
+  for (const i of p.scan.serviceMacros) {
+    const ins = p.instrs[i]!;
     const item = p.items[i]!;
-    if (!item.synthetic) continue;
     const name = ins.text ?? "";
     const service = ins.extra === UNKNOWN_SERVICE_ID ? (serviceByName(name) ?? null) : (serviceById(ins.extra) ?? null);
     out.push({ index: i, macro: item.mnemonic, name, service });

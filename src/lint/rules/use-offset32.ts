@@ -2,6 +2,7 @@
 import type { Expr } from "../../front/ast.js";
 import type { SourceSpan } from "../../ir/types.js";
 import type { Rule } from "../types.js";
+import { anyCompound } from "../scan.js";
 import { w95 } from "./uri.js";
 
 export const useOffset32: Rule = {
@@ -22,15 +23,12 @@ export const useOffset32: Rule = {
   },
   check({ program: p, report }) {
     const spans: SourceSpan[] = [];
-    // Indexed loops, operands first: this visits every instruction, mostly before the JIT has compiled it.
-    const items = p.items;
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      if (!anyMayHoldOffset(item.operands) || item.origin.length !== 0 || item.segment === "REAL_INIT") continue;
-      collectAllOffsets(item.operands, spans);
+    for (const i of p.scan.compoundOperands) {
+      const item = p.items[i]!;
+      if (item.segment !== "REAL_INIT") collectAllOffsets(item.operands, spans);
     }
     const data = p.front.data;
-    for (let i = 0; i < data.length; i++) if (anyMayHoldOffset(data[i]!.operands)) collectAllOffsets(data[i]!.operands, spans);
+    for (let i = 0; i < data.length; i++) if (anyCompound(data[i]!.operands)) collectAllOffsets(data[i]!.operands, spans);
     const seen = new Set<string>();
     for (const span of spans) {
       const key = `${span.file}:${span.line}:${span.column}`;
@@ -44,15 +42,6 @@ export const useOffset32: Rule = {
     }
   },
 };
-
-/** Whether some operand is more than a name or a number (most are just that, and hold no operator). */
-function anyMayHoldOffset(operands: readonly (Expr | null)[]): boolean {
-  for (let i = 0; i < operands.length; i++) {
-    const e = operands[i];
-    if (e && e.k !== "name" && e.k !== "num") return true;
-  }
-  return false;
-}
 
 function collectAllOffsets(operands: readonly (Expr | null)[], spans: SourceSpan[]): void {
   for (let i = 0; i < operands.length; i++) collectOffsets(operands[i] ?? null, spans);
