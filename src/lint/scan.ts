@@ -20,8 +20,8 @@ export interface InstructionScan {
   readonly immediateStores: readonly number[];
   /** VMMcall/VxDcall/VMMjmp/VxDjmp statements (the macros, not hand-made INT 20h), in order. */
   readonly serviceMacros: readonly number[];
-  /** Instructions written in the source (not in a macro expansion) with an operand that is more than a name or a number, in order. */
-  readonly compoundOperands: readonly number[];
+  /** Instructions written in the source (not in a macro expansion) whose operands may hold the OFFSET operator, in order. */
+  readonly mayHoldOffset: readonly number[];
   /** Instructions that come from a macro expansion, in order. */
   readonly expanded: readonly number[];
 }
@@ -45,7 +45,7 @@ export function scanInstructions(p: LintProgram): InstructionScan {
     traps: [] as number[],
     immediateStores: [] as number[],
     serviceMacros: [] as number[],
-    compoundOperands: [] as number[],
+    mayHoldOffset: [] as number[],
     expanded: [] as number[],
   };
   if (n) scan.leaders[0] = 1;
@@ -69,18 +69,23 @@ export function scanInstructions(p: LintProgram): InstructionScan {
     if ((op === Op.VXDCALL || op === Op.VXDJMP) && item.synthetic) scan.serviceMacros.push(i);
     // Where the source text of an instruction comes from.
     if (item.origin.length !== 0) scan.expanded.push(i);
-    else if (anyCompound(item.operands)) scan.compoundOperands.push(i);
+    else if (mayHoldOffset(item.operands)) scan.mayHoldOffset.push(i);
   }
   return scan;
 }
 
-/** Whether some operand is more than a name or a number (most are just that). */
-export function anyCompound(operands: readonly (Expr | null)[]): boolean {
+/** Whether some operand is more than a name, a number, `[name]` or `OFFSET32 name` (most are just that). */
+export function mayHoldOffset(operands: readonly (Expr | null)[]): boolean {
   for (let i = 0; i < operands.length; i++) {
     const e = operands[i];
-    if (e && e.k !== "name" && e.k !== "num") return true;
+    if (!e || isLeaf(e)) continue;
+    if (e.k === "index" ? e.left !== null || !isLeaf(e.inner) : e.k !== "unary" || e.op === "OFFSET" || !isLeaf(e.arg)) return true;
   }
   return false;
+}
+
+function isLeaf(e: Expr): boolean {
+  return e.k === "name" || e.k === "num";
 }
 
 /** The entries of a sorted list of instruction indices within [start, end). */

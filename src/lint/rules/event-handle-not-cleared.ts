@@ -3,7 +3,6 @@ import { Op } from "../../ir/types.js";
 import { isBranch } from "../cfg.js";
 import type { LintProgram } from "../program.js";
 import type { Rule } from "../types.js";
-import { K_CONST } from "../values.js";
 import { cancelledSites, handleInfo } from "./handles.js";
 import { at, dataName, procName } from "./support.js";
 import { w95 } from "./uri.js";
@@ -40,8 +39,8 @@ export const eventHandleNotCleared: Rule = {
     }
     // Stores of 0 into each handle variable, by the root they were made under.
     const zeroes = new Map<number, Set<number>>();
-    for (const s of p.facts.stores) {
-      if (s.value.k !== K_CONST || s.value.n !== 0 || !cancelled.has(s.addr)) continue;
+    for (const s of info.zeroStores) {
+      if (!cancelled.has(s.addr)) continue;
       const key = entryAndAddress(s.ctx.root, s.addr);
       let set = zeroes.get(key);
       if (!set) zeroes.set(key, (set = new Set()));

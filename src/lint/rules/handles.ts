@@ -1,9 +1,9 @@
 // Event and time-out handles as the analysis saw them: which variables hold handles from which
 // scheduling calls, and which Cancel calls take them back.
 import { callbackService, isCancelService, type CallbackService } from "../facts.js";
-import type { ServiceCallFact } from "../analysis.js";
+import type { ServiceCallFact, StoreFact } from "../analysis.js";
 import type { LintProgram } from "../program.js";
-import { K_HANDLE, K_LOAD } from "../values.js";
+import { K_CONST, K_HANDLE, K_LOAD } from "../values.js";
 import { ESI } from "./support.js";
 
 export interface HandleInfo {
@@ -12,6 +12,8 @@ export interface HandleInfo {
   /** Scheduling call site → its service. */
   readonly schedulers: Map<number, CallbackService>;
   readonly cancels: ServiceCallFact[];
+  /** Stores of the constant 0 (handle variables being cleared, among others), in order. */
+  readonly zeroStores: StoreFact[];
 }
 
 const cache = new WeakMap<LintProgram, HandleInfo>();
@@ -33,13 +35,16 @@ export function handleInfo(p: LintProgram): HandleInfo {
     if (cancel) cancels.push(c);
   }
   const variables = new Map<number, Set<number>>();
+  const zeroStores: StoreFact[] = [];
   for (const s of p.facts.stores) {
-    if (s.value.k !== K_HANDLE) continue;
+    const v = s.value;
+    if (v.k === K_CONST && v.n === 0) zeroStores.push(s);
+    if (v.k !== K_HANDLE) continue;
     let set = variables.get(s.addr);
     if (!set) variables.set(s.addr, (set = new Set()));
-    set.add(s.value.site);
+    set.add(v.site);
   }
-  const info = { variables, schedulers, cancels };
+  const info = { variables, schedulers, cancels, zeroStores };
   cache.set(p, info);
   return info;
 }

@@ -2,7 +2,7 @@
 import type { Expr } from "../../front/ast.js";
 import type { SourceSpan } from "../../ir/types.js";
 import type { Rule } from "../types.js";
-import { anyCompound } from "../scan.js";
+import { mayHoldOffset } from "../scan.js";
 import { w95 } from "./uri.js";
 
 export const useOffset32: Rule = {
@@ -23,12 +23,12 @@ export const useOffset32: Rule = {
   },
   check({ program: p, report }) {
     const spans: SourceSpan[] = [];
-    for (const i of p.scan.compoundOperands) {
+    for (const i of p.scan.mayHoldOffset) {
       const item = p.items[i]!;
       if (item.segment !== "REAL_INIT") collectAllOffsets(item.operands, spans);
     }
     const data = p.front.data;
-    for (let i = 0; i < data.length; i++) if (anyCompound(data[i]!.operands)) collectAllOffsets(data[i]!.operands, spans);
+    for (let i = 0; i < data.length; i++) if (mayHoldOffset(data[i]!.operands)) collectAllOffsets(data[i]!.operands, spans);
     const seen = new Set<string>();
     for (const span of spans) {
       const key = `${span.file}:${span.line}:${span.column}`;
