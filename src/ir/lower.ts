@@ -19,12 +19,16 @@ export function lowerProgram(asm: Assembler): LowerResult {
   writeData(asm, evaluators, diagnostics);
   const devices = lowerDevices(asm, evaluators, diagnostics);
   const { instrs, spans } = lowerInstrs(asm, evaluators, diagnostics);
+  // The symbol view is made when first asked for: lint rarely needs it, and it is thousands of objects.
+  let symbols: Map<string, SymbolInfo> | null = null;
   const program: IrProgram = {
     instrs,
     spans,
     codeBase: Layout.CODE_BASE,
     data: { base: asm.data.base, bytes: asm.data.bytes().slice() },
-    symbols: collectSymbols(asm),
+    get symbols(): Map<string, SymbolInfo> {
+      return (symbols ??= collectSymbols(asm));
+    },
     procs: asm.procs.map((p): ProcInfo => ({ name: p.name, start: p.start, end: p.end < 0 ? instrs.length : p.end, options: p.options, segment: p.segment, span: p.span })),
     devices,
     entry: asm.entries[0]?.index ?? -1,
