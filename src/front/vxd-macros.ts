@@ -31,14 +31,14 @@ export function isVxdMacro(head: string): boolean {
 }
 
 export function handleVxdMacro(asm: Assembler, head: string, s: Command, line: SourceLine, file: string): void {
-  const seg = SEGMENT_MACRO.exec(head);
+  if (CALLS.has(head)) return serviceCall(asm, head, s, line);
+  const seg = head.startsWith("VXD_") ? SEGMENT_MACRO.exec(head) : null;
   if (seg) {
     const name = `VXD_${seg[1]}`;
     if (seg[2] === "SEG") asm.openSegment(name, s.span);
     else asm.closeSegment(name, s.span);
     return;
   }
-  if (CALLS.has(head)) return serviceCall(asm, head, s, line);
   switch (head) {
     case "DECLARE_VIRTUAL_DEVICE":
       return declareDevice(asm, s);
