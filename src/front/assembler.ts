@@ -18,8 +18,8 @@ import { parseMacroParams, splitArguments, stripAngles, substitute, takeLocals, 
 import type { CommentToken, DataItem, DeviceRecord, DispatchRecord, FrontResult, InstrItem, ProcRecord, Synthetic, Unit } from "./program.js";
 import { SymbolTable, type StrucInfo, type StrucField, type Sym } from "./symbols.js";
 import { handleDirective } from "./directives.js";
-import { handleVxdMacro, isVxdMacro } from "./vxd-macros.js";
-import { isMnemonic, MNEMONICS } from "../ir/mnemonics.js";
+import { handleVxdMacro } from "./vxd-macros.js";
+import { isMnemonic } from "../ir/mnemonics.js";
 import { defineDeviceInc, defineVmmInc } from "./vmm-inc-symbols.js";
 import { suggest } from "./suggest.js";
 import { headWord } from "./head-words.js";

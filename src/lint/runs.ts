@@ -1,9 +1,8 @@
 // How one activation's blocks are visited: a fixpoint for code with loops, one forward pass for
 // code without, and a pass that only records facts (or a log of a fixpoint's facts, replayed).
 // Classes, not closures: one is made per activation.
-import type { CallbackService } from "./facts.js";
-import type { AnalysisFacts, Ctx } from "./observations.js";
-import { State, type AbsVal } from "./values.js";
+import type { AnalysisFacts, CallbackFact, Ctx } from "./observations.js";
+import { State } from "./values.js";
 
 /** Where a walk hands its successors and returns (classes, not closures: one is made per activation). */
 export abstract class Run {
@@ -92,15 +91,6 @@ export class ObserveRun extends Run {
   override leave(): void {}
 }
 
-/** A callback handed to a service during a logged walk, scheduled when the log is replayed. */
-export interface LoggedCallback {
-  readonly site: number;
-  readonly service: CallbackService;
-  readonly entry: number;
-  readonly ctx: Ctx;
-  readonly eax: AbsVal;
-  readonly ecx: AbsVal;
-}
 
 /**
  * The facts of a fixpoint's walks over a procedure that never leaves itself, kept per block: each
@@ -110,7 +100,7 @@ export interface LoggedCallback {
 export class FactLog {
   /** Where the walks record: the facts that a walk inside one procedure may add are its own arrays. */
   readonly facts: AnalysisFacts;
-  readonly callbacks: LoggedCallback[] = [];
+  readonly callbacks: CallbackFact[] = [];
   private readonly logged: unknown[][];
   /** Per block start: where its latest walk's extent is in `bounds`. */
   private readonly extents = new Map<number, number>();
@@ -137,7 +127,7 @@ export class FactLog {
   }
 
   /** Adds the latest walks' facts to `real`, block by block, scheduling the callbacks; then empties the log. */
-  replay(real: AnalysisFacts, schedule: (cb: LoggedCallback) => void): void {
+  replay(real: AnalysisFacts, schedule: (cb: CallbackFact) => void): void {
     const targets: unknown[][] = [real.serviceCalls, real.returns, real.carryLosses, real.notable, real.stores, real.segWrites, real.unresolvedJumps];
     const n = this.logged.length;
     const blocks = Int32Array.from(this.extents.keys()).sort();
