@@ -95,11 +95,12 @@ function copyValue(v: Value): Value {
 }
 
 /** Registers by the spellings sources use most: all lower case or all upper case. */
-const REGISTER_SPELLINGS = new Map<string, RegisterRef>();
+const spellings = new Map<string, RegisterRef>();
+export const REGISTER_SPELLINGS: ReadonlyMap<string, RegisterRef> = spellings;
 for (const n of [...REG_NAMES32, ...REG_NAMES16, ...REG_NAMES8_LOW, ...REG_NAMES8_HIGH]) {
   const r = registerByName(n)!;
-  REGISTER_SPELLINGS.set(n, r);
-  REGISTER_SPELLINGS.set(n.toUpperCase(), r);
+  spellings.set(n, r);
+  spellings.set(n.toUpperCase(), r);
 }
 
 /** The longest name that can be a register or another name with a meaning of its own (`$`, `?`,

@@ -2,11 +2,11 @@
 // form and turned into register, memory and immediate operands.
 import { diag } from "../diagnostics/diagnostic.js";
 import type { Expr } from "../front/ast.js";
-import { constant, fail, type Evaluator, type Value } from "../front/evaluate.js";
+import { constant, fail, REGISTER_SPELLINGS, type Evaluator, type Value } from "../front/evaluate.js";
 import type { InstrItem } from "../front/program.js";
-import { registerByName, type RegisterRef } from "../front/registers.js";
+import type { RegisterRef } from "../front/registers.js";
 import { MNEMONICS, mnemonicSpec, type MnemonicSpec } from "./mnemonics.js";
-import { Op, Reg, REG_NAMES16, REG_NAMES32, REG_NAMES8_HIGH, REG_NAMES8_LOW, Rep, type ImmOperand, type Instr, type MemOperand, type Operand, type RegOperand, type Size, type SourceSpan } from "./types.js";
+import { Op, Reg, Rep, type ImmOperand, type Instr, type MemOperand, type Operand, type RegOperand, type Size, type SourceSpan } from "./types.js";
 
 export function instr(op: Op, size: Size, mnemonic: string, a: Operand | null = null, b: Operand | null = null, c: Operand | null = null, target = -1, extra = 0, text: string | null = null): Instr {
   return { op, size, a, b, c, target, extra, text, mnemonic };
@@ -26,11 +26,10 @@ function regOperand(r: RegisterRef): RegOperand {
 /** The value of an operand that is a bare register name (the commonest operand), by its usual
  *  spellings: shared, since nothing here changes an operand's value once it is worked out. */
 const REGISTER_VALUES = new Map<string, Value>();
-for (const name of [...REG_NAMES32, ...REG_NAMES16, ...REG_NAMES8_LOW, ...REG_NAMES8_HIGH]) {
+for (const [spelling, reg] of REGISTER_SPELLINGS) {
   const v = constant(0);
-  v.reg = registerByName(name)!;
-  REGISTER_VALUES.set(name, v);
-  REGISTER_VALUES.set(name.toUpperCase(), v);
+  v.reg = reg;
+  REGISTER_VALUES.set(spelling, v);
 }
 
 /** The count of a one-operand shift. */

@@ -21,8 +21,12 @@ export interface Cfg {
   readonly blockOf: Int32Array;
 }
 
+/** By opcode: 1 for direct jumps, branches and calls. */
+export const TRANSFERS = new Uint8Array(256);
+for (const op of [Op.JMP, Op.JCC, Op.LOOP, Op.LOOPZ, Op.LOOPNZ, Op.JECXZ, Op.CALL]) TRANSFERS[op] = 1;
+
 export function isControlTransfer(op: number): boolean {
-  return op === Op.JMP || op === Op.JCC || op === Op.LOOP || op === Op.LOOPZ || op === Op.LOOPNZ || op === Op.JECXZ || op === Op.CALL;
+  return TRANSFERS[op] === 1;
 }
 
 /** Does control never fall through to the next instruction? */
@@ -44,23 +48,8 @@ export function isBranch(op: number): boolean {
 }
 
 /** By opcode: 1 where the next instruction starts a block (a branch or the end of the flow). */
-const ENDS_BLOCK = new Uint8Array(256);
+export const ENDS_BLOCK = new Uint8Array(256);
 for (const op of [Op.JCC, Op.LOOP, Op.LOOPZ, Op.LOOPNZ, Op.JECXZ, Op.JMP, Op.JMP_INDIRECT, Op.RET, Op.VXDJMP, Op.HALT]) ENDS_BLOCK[op] = 1;
-
-/** Instructions that start a basic block anywhere in the program (jump targets, after transfers). */
-export function leaders(instrs: readonly Instr[]): Uint8Array {
-  const lead = new Uint8Array(instrs.length + 1);
-  if (instrs.length) lead[0] = 1;
-  for (let i = 0; i < instrs.length; i++) {
-    const ins = instrs[i]!;
-    const op = ins.op;
-    if (op === Op.CALL || op === Op.VXDCALL) continue;
-    const target = ins.target;
-    if (target >= 0 && target < instrs.length) lead[target] = 1;
-    if (ENDS_BLOCK[op]) lead[i + 1] = 1;
-  }
-  return lead;
-}
 
 export function buildCfg(program: LintProgram, proc: LintProc): Cfg {
   const { start, end } = proc;
@@ -70,7 +59,7 @@ export function buildCfg(program: LintProgram, proc: LintProc): Cfg {
   for (let i = start; i < end; i++) {
     const ins = instrs[i]!;
     if (ins.op !== Op.CALL && ins.target >= start && ins.target < end) lead[ins.target - start] = 1;
-    if (isBranch(ins.op) || endsFlow(ins) || ins.op === Op.JMP_INDIRECT) lead[i + 1 - start] = 1;
+    if (ENDS_BLOCK[ins.op]) lead[i + 1 - start] = 1;
   }
   const blocks: Block[] = [];
   const blockOf = new Int32Array(end - start).fill(-1);
@@ -94,7 +83,7 @@ export function buildCfg(program: LintProgram, proc: LintProc): Cfg {
       link(b, last.target);
       link(b, b.end);
     } else if (last.op === Op.JMP) link(b, last.target);
-    else if (endsFlow(last) || last.op === Op.JMP_INDIRECT) b.exits = true;
+    else if (endsFlow(last)) b.exits = true;
     else link(b, b.end);
   }
   return { proc, blocks, blockOf };

@@ -3,6 +3,7 @@
 // instructions costs milliseconds; each pass of its own would pay that again.
 import type { Expr } from "../front/ast.js";
 import { Op } from "../ir/types.js";
+import { ENDS_BLOCK, TRANSFERS } from "./cfg.js";
 import type { LintProgram } from "./program.js";
 
 export interface InstructionScan {
@@ -25,14 +26,6 @@ export interface InstructionScan {
   /** Instructions that come from a macro expansion, in order. */
   readonly expanded: readonly number[];
 }
-
-/** By opcode: 1 where the next instruction starts a block (a branch or the end of the flow). */
-const ENDS_BLOCK = new Uint8Array(256);
-for (const op of [Op.JCC, Op.LOOP, Op.LOOPZ, Op.LOOPNZ, Op.JECXZ, Op.JMP, Op.JMP_INDIRECT, Op.RET, Op.VXDJMP, Op.HALT]) ENDS_BLOCK[op] = 1;
-
-/** By opcode: 1 for direct jumps, branches and calls. */
-const TRANSFERS = new Uint8Array(256);
-for (const op of [Op.JMP, Op.JCC, Op.LOOP, Op.LOOPZ, Op.LOOPNZ, Op.JECXZ, Op.CALL]) TRANSFERS[op] = 1;
 
 export function scanInstructions(p: LintProgram): InstructionScan {
   const { instrs, items, procOf, procs } = p;

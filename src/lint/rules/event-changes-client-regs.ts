@@ -1,6 +1,6 @@
 // An event callback changes the client registers without saving the client state (vmm-facts §7 rule 18).
 import { CLIENT_BYTE_REG_STRUC, CLIENT_REG_STRUC, CLIENT_WORD_REG_STRUC } from "../../vmm/tables/structures.js";
-import { serviceByName } from "../../vmm/tables/services.js";
+import { serviceByName, VM_EXECUTION_SERVICES } from "../../vmm/tables/services.js";
 import { namesIn } from "../names.js";
 import type { LintProc, LintProgram } from "../program.js";
 import type { Rule } from "../types.js";
@@ -9,10 +9,7 @@ import { w95 } from "./uri.js";
 
 const CLIENT_FIELDS = new Set([CLIENT_REG_STRUC, CLIENT_WORD_REG_STRUC, CLIENT_BYTE_REG_STRUC].flatMap((s) => s.fields.map((f) => f.name.toLowerCase())));
 const SAVE_CLIENT_STATE = serviceByName("Save_Client_State")!;
-/** Services that run code in the VM, or set the VM up to run code, from the client registers. */
-const RUNS_VM_CODE = new Set(
-  ["Begin_Nest_Exec", "Begin_Nest_V86_Exec", "Exec_Int", "Exec_VxD_Int", "Resume_Exec", "Simulate_Int", "Simulate_Far_Call", "Simulate_Far_Jmp"].map((n) => serviceByName(n)!),
-);
+const RUNS_VM_CODE = new Set(VM_EXECUTION_SERVICES.map((n) => serviceByName(n)!));
 /** Instructions that write their first operand. */
 const WRITES_FIRST = new Set(["mov", "add", "adc", "sub", "sbb", "and", "or", "xor", "inc", "dec", "not", "neg", "shl", "sal", "shr", "sar", "rol", "ror", "rcl", "rcr", "xchg", "pop", "bts", "btr", "btc"]);
 

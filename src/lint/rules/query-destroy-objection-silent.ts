@@ -1,4 +1,5 @@
 // A Query_Destroy handler objects without telling the user why (vmm-facts §7 rule 9).
+import { MESSAGE_BOX_SERVICES } from "../../vmm/tables/device-services.js";
 import { serviceByName } from "../../vmm/tables/services.js";
 import { messageByName } from "../../vmm/tables/messages.js";
 import type { Rule } from "../types.js";
@@ -7,7 +8,7 @@ import { w95 } from "./uri.js";
 
 const QUERY_DESTROY = messageByName("Query_Destroy")!.value;
 /** The shell's message-box services: the way a device tells the user why it objects. */
-const MESSAGE_BOXES = new Set(["SHELL_Message", "SHELL_SYSMODAL_Message"].map((n) => serviceByName(n)!));
+const MESSAGE_BOXES = new Set(MESSAGE_BOX_SERVICES.map((n) => serviceByName(n)!));
 
 export const queryDestroyObjectionSilent: Rule = {
   meta: {

@@ -1,9 +1,10 @@
 // Simulate_Int / Exec_Int while handling a message that forbids them (vmm-facts §7 rule 6).
+import { INTERRUPT_SIMULATION_SERVICES } from "../../vmm/tables/services.js";
 import type { Rule } from "../types.js";
 import { messageOf } from "./support.js";
 import { w95 } from "./uri.js";
 
-const SERVICES = new Set(["Simulate_Int", "Exec_Int"]);
+const SERVICES = new Set(INTERRUPT_SIMULATION_SERVICES);
 
 export const simulateIntForbidden: Rule = {
   meta: {

@@ -4,7 +4,7 @@
 import type { DiagnosticName } from "../../diagnostics/codes.js";
 import { Reg, type IrProgram, type SourceSpan } from "../../ir/types.js";
 import type { Cpu, MachineHost } from "../../machine/cpu.js";
-import { serviceById, type ServiceInfo } from "../tables/services.js";
+import { INTERRUPT_SIMULATION_SERVICES, serviceById, type ServiceInfo } from "../tables/services.js";
 import type { MessageInfo } from "../tables/messages.js";
 import { Clock } from "./clock.js";
 import { formatDebugString, nearestLabel } from "./debug-output.js";
@@ -174,7 +174,7 @@ export class Vmm implements MachineHost {
       );
     }
     const message = this.handling[this.handling.length - 1]?.info;
-    if ((service.name === "Simulate_Int" || service.name === "Exec_Int") && message && message.maySimulateInt === false) {
+    if (INTERRUPT_SIMULATION_SERVICES.includes(service.name) && message && message.maySimulateInt === false) {
       this.violation(
         "simulate-int-forbidden",
         `${service.name} called while handling ${message.name}, during which the DDK forbids simulating interrupts`,

@@ -242,6 +242,10 @@ function deviceId(name: string): number {
   return d.id;
 }
 
+/** SHELL's message boxes: how a device tells the user something, e.g. why it objects to Query_Destroy
+ *  (W95DDK:S343D). */
+export const MESSAGE_BOX_SERVICES: readonly string[] = ["SHELL_Message", "SHELL_SYSMODAL_Message"];
+
 /** Services of VPICD, VTD, DOSMGR and SHELL, each table in index order. */
 export const DEVICE_SERVICES: readonly ServiceInfo[] = TABLES.flatMap(([device, rows, table]) => {
   const id = deviceId(device);

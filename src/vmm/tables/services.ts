@@ -397,6 +397,17 @@ function sinceOf(index: number): ServiceSince {
   return index <= LAST_WIN31_SERVICE ? "3.1" : "4.0";
 }
 
+/** Services that reflect an interrupt into the VM: those some messages forbid (each message's
+ *  maySimulateInt, vmm-facts §7 rule 6). */
+export const INTERRUPT_SIMULATION_SERVICES: readonly string[] = ["Simulate_Int", "Exec_Int"];
+
+/** Services that run code in the VM from its client registers, or set the VM up to (nested
+ *  execution): code that changes the client registers before them should save the client state
+ *  first (W95DDK:S31D5, VDAG31 Begin_Nest_Exec). */
+export const VM_EXECUTION_SERVICES: readonly string[] = [
+  "Begin_Nest_Exec", "Begin_Nest_V86_Exec", "Exec_Int", "Exec_VxD_Int", "Resume_Exec", "Simulate_Int", "Simulate_Far_Call", "Simulate_Far_Jmp",
+];
+
 export const VMM_SERVICES: readonly ServiceInfo[] = NAMES.map((name, index) => {
   const c = CONTRACTS[name] ?? {};
   return {
