@@ -3,7 +3,7 @@ import { main } from "./main.js";
 import { exitOnceFlushed, quietOnClosedPipe } from "./streams.js";
 import { tuneCompiler } from "./compiler-tuning.js";
 
-tuneCompiler();
+tuneCompiler(process.argv[2]);
 quietOnClosedPipe();
 try {
   process.exitCode = main(process.argv.slice(2));

@@ -12,7 +12,7 @@ import { exitOnceFlushed, quietOnClosedPipe } from "./streams.js";
 import { tuneCompiler } from "./compiler-tuning.js";
 
 function start(args: readonly string[], cli?: ReturnType<typeof buildCli>): void {
-  tuneCompiler();
+  tuneCompiler(args[0]);
   quietOnClosedPipe();
   try {
     process.exitCode = cli ? cli.run(args) : main(args);
