@@ -35,9 +35,17 @@ export type Sym =
   | { readonly kind: "extern"; readonly name: string; readonly size: number; readonly span: SourceSpan | null }
   | { readonly kind: "macro"; readonly name: string; readonly def: MacroDef; readonly span: SourceSpan | null };
 
+/** Upper-case spellings already worked out (names are looked up many times each); bounded. */
+const UPPER = new Map<string, string>();
+
 /** A name in upper case (the keys of the table). */
 export function upper(name: string): string {
-  return name.toUpperCase();
+  let u = UPPER.get(name);
+  if (u === undefined) {
+    u = name.toUpperCase();
+    if (UPPER.size < 1 << 16) UPPER.set(name, u);
+  }
+  return u;
 }
 
 export class SymbolTable {
@@ -60,7 +68,7 @@ export class SymbolTable {
   textCount = 0;
 
   set(sym: Sym): void {
-    const key = sym.name.toUpperCase();
+    const key = upper(sym.name);
     if (this.map.get(key)?.kind === "text") this.textCount--;
     if (sym.kind === "text") this.textCount++;
     this.map.set(key, sym);
