@@ -129,12 +129,40 @@ function dotNameEnd(text: string, start: number): number {
 }
 
 /**
- * A token. A class of its own rather than an object literal: Chevrotain makes its own tokens as
- * literals of the same shape with NaN positions, and sharing their hidden class would make V8 box
- * every position of every token (and of every span made from one) as a heap number.
+ * A token of one line. A class of its own rather than an object literal: Chevrotain makes its own
+ * tokens as literals of the same shape with NaN positions, and sharing their hidden class would make
+ * V8 box every position of every token (and of every span made from one) as a heap number. Its end
+ * is worked out from its image (hundreds of thousands of tokens are made and dropped per file).
  */
 class Token implements IToken {
   tokenTypeIdx: number;
+  constructor(
+    readonly image: string,
+    readonly startOffset: number,
+    readonly startLine: number,
+    readonly startColumn: number,
+    public tokenType: TokenType,
+  ) {
+    this.tokenTypeIdx = tokenType.tokenTypeIdx!;
+  }
+
+  get endOffset(): number {
+    return this.startOffset + this.image.length - 1;
+  }
+
+  get endLine(): number {
+    return this.startLine;
+  }
+
+  get endColumn(): number {
+    return this.startColumn + this.image.length - 1;
+  }
+}
+
+/** A MACRO/REPT body: a token over several lines. */
+class BodyToken implements IToken {
+  readonly tokenType: TokenType = T.BlockBody;
+  readonly tokenTypeIdx: number = T.BlockBody.tokenTypeIdx!;
   constructor(
     readonly image: string,
     readonly startOffset: number,
@@ -143,10 +171,7 @@ class Token implements IToken {
     readonly startColumn: number,
     readonly endLine: number,
     readonly endColumn: number,
-    public tokenType: TokenType,
-  ) {
-    this.tokenTypeIdx = tokenType.tokenTypeIdx!;
-  }
+  ) {}
 }
 
 export function scan(source: string): ScanResult {
@@ -196,8 +221,8 @@ export class Scanner {
     return nl < 0 ? this.text.length : nl;
   }
 
-  private make(type: TokenType, start: number, end: number, endLine = this.line, endLineStart = this.lineStart): IToken {
-    return new Token(this.text.slice(start, end), start, end - 1, this.line, start - this.lineStart + 1, endLine, end - endLineStart, type);
+  private make(type: TokenType, start: number, end: number): IToken {
+    return new Token(this.text.slice(start, end), start, this.line, start - this.lineStart + 1, type);
   }
 
   /** The BlockBody that follows the line break just returned, taken out of the stream (or null). */
@@ -244,7 +269,7 @@ export class Scanner {
               }
             }
             const endLine = startLine + nl - (last === bodyEnd - end - 1 ? 1 : 0);
-            this.pendingBody = this.make(T.BlockBody, end, bodyEnd, endLine, startLineStart);
+            this.pendingBody = new BodyToken(text.slice(end, bodyEnd), end, bodyEnd - 1, this.line, 1, endLine, bodyEnd - startLineStart);
             this.line += nl;
             this.pos = bodyEnd;
             this.lineStart = last >= 0 ? startLineStart + last + 1 : this.lineStart;
@@ -309,7 +334,7 @@ export class Scanner {
 }
 
 /** The line break a Scanner with `sharedNewlines` returns (no position: only its type counts). */
-const SHARED_NEWLINE: IToken = new Token("\n", -1, -1, -1, -1, -1, -1, T.NewLine);
+const SHARED_NEWLINE: IToken = new Token("\n", -1, -1, -1, T.NewLine);
 
 const PERCENT_OUT = /%out\b[^\r\n]*/iy;
 
