@@ -301,7 +301,7 @@ export class Assembler {
         if (second.tokenType === KwTextequ) return this.defineText(toks[0]!, stripAngles(this.restAfter(line, second)), this.lineSpan(file, line, toks[0]!));
         if (second.tokenType === KwMacro || second.image.toUpperCase() === "MACRO") return this.defineMacro(toks[0]!, this.restAfter(line, second), line, file);
       }
-      if (headTok && handleDirective(this, head, headTok, line, file, labelled)) return;
+      if (headTok && handleDirective(this, head, word!.directive, headTok, line, file, labelled)) return;
       this.assembleParsed(file, line);
     } catch (e) {
       if (e instanceof FrontError) this.report(e.diagnostic.span ? e.diagnostic : { ...e.diagnostic, span: this.lineSpan(file, line, toks[0]!) });

@@ -26,9 +26,16 @@ function outText(text: string): string {
 /** Every head handled below by name (the switch), for a quick "not a directive" answer. */
 const HANDLED = new Set(["INCLUDE", "ECHO", "ENDM", "EXITM", "END", "PUBLIC", "GLOBAL", "EXTRN", "EXTERN", "ALIGN", "EVEN", ".CODE", ".DATA", ".DATA?", ".CONST", ".ERR", ".ERRE", ".ERRNZ", ".ERRDEF", ".ERRNDEF", ".ERRB", ".ERRNB", "ORG", ".RADIX"]);
 
-export function handleDirective(asm: Assembler, head: string, headTok: IToken, line: SourceLine, file: string, labelled: boolean): boolean {
+/** Whether a statement headed by `head` (upper case) is one of the directives handled here. */
+export function isDirectiveWord(head: string): boolean {
+  return IGNORED.has(head) || REPEATS.has(head) || HANDLED.has(head);
+}
+
+/** Handles a directive line; false if the line is not one (a %OUT line always is). `directive`:
+ *  isDirectiveWord(head), worked out once per spelling (see head-words.ts). */
+export function handleDirective(asm: Assembler, head: string, directive: boolean, headTok: IToken, line: SourceLine, file: string, labelled: boolean): boolean {
   // Most lines are instructions: answer before cutting the line's text apart.
-  if (headTok.tokenType !== PercentOut && (labelled || (!IGNORED.has(head) && !REPEATS.has(head) && !HANDLED.has(head)))) return false;
+  if (headTok.tokenType !== PercentOut && (labelled || !directive)) return false;
   const span = asm.lineSpan(file, line, headTok);
   const rest = asm.restAfter(line, headTok);
   if (headTok.tokenType === PercentOut) {

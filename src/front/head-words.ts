@@ -3,6 +3,7 @@
 // was a measurable part of assembling.
 import { MNEMONICS } from "../ir/mnemonics.js";
 import { isConditionalWord } from "./conditionals.js";
+import { isDirectiveWord } from "./directives.js";
 import { isVxdMacro } from "./vxd-macros.js";
 
 export interface HeadWord {
@@ -12,6 +13,8 @@ export interface HeadWord {
   /** The instruction the word names, in lower case (the instruction table's own string), or null. */
   readonly mnemonic: string | null;
   readonly vxdMacro: boolean;
+  /** A directive that directives.ts handles (INCLUDE, REPT, PUBLIC, .386p …). */
+  readonly directive: boolean;
 }
 
 const CANONICAL = new Map<string, string>([...MNEMONICS.keys()].map((k) => [k, k]));
@@ -24,7 +27,7 @@ export function headWord(image: string): HeadWord {
   let w = remembered.get(image);
   if (w === undefined) {
     const upper = image.toUpperCase();
-    w = { upper, conditional: isConditionalWord(upper), mnemonic: CANONICAL.get(image.toLowerCase()) ?? null, vxdMacro: isVxdMacro(upper) };
+    w = { upper, conditional: isConditionalWord(upper), mnemonic: CANONICAL.get(image.toLowerCase()) ?? null, vxdMacro: isVxdMacro(upper), directive: isDirectiveWord(upper) };
     if (remembered.size < MAX_REMEMBERED) remembered.set(image, w);
   }
   return w;

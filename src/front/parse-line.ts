@@ -11,11 +11,19 @@ import type { Expr, Label, ParsedLine, Statement } from "./ast.js";
 import { parseMasmNumber } from "./numbers.js";
 import { unquote } from "./cst-to-ast.js";
 
-function idxSet(types: readonly TokenType[]): Set<number> {
-  return new Set(types.map((t) => t.tokenTypeIdx!));
+/** Token types as a table by tokenTypeIdx (1 = in the set): read for every token of every operand,
+ *  where a Set's lookup was a call each time. */
+function idxSet(types: readonly TokenType[]): Uint8Array {
+  const table = new Uint8Array(Math.max(...types.map((t) => t.tokenTypeIdx!)) + 1);
+  for (const t of types) table[t.tokenTypeIdx!] = 1;
+  return table;
 }
 
-const inCategory = (category: TokenType): Set<number> =>
+function isIn(table: Uint8Array, k: number): boolean {
+  return k >= 0 && table[k] === 1;
+}
+
+const inCategory = (category: TokenType): Uint8Array =>
   idxSet([...new Set(T.KEYWORDS.values())].filter((t) => (t.CATEGORIES ?? []).includes(category)).concat(category));
 
 const DATA_KW = inCategory(T.DataKeyword);
@@ -56,7 +64,7 @@ const KW_SEGMENT = T.KwSegment.tokenTypeIdx!;
 const FAIL = new Error("no fast parse");
 
 function startsExpression(k: number): boolean {
-  return k === NUMBER || k === STRING || k === IDENT || k === ANGLE || k === LPAREN || k === LBRACKET || k === KW_NOT || k === PLUS || k === MINUS || TYPE_OP.has(k) || DATA_KW.has(k);
+  return k === NUMBER || k === STRING || k === IDENT || k === ANGLE || k === LPAREN || k === LBRACKET || k === KW_NOT || k === PLUS || k === MINUS || isIn(TYPE_OP, k) || isIn(DATA_KW, k);
 }
 
 class Parser {
@@ -113,7 +121,7 @@ class Parser {
   private statement(): Statement {
     const k1 = this.kind();
     const k2 = this.kind(1);
-    if (k1 === IDENT && (NAMED_DIRECTIVE.has(k2) || DATA_KW.has(k2)) && this.kind(2) !== KW_PTR) return this.named();
+    if (k1 === IDENT && (isIn(NAMED_DIRECTIVE, k2) || isIn(DATA_KW, k2)) && this.kind(2) !== KW_PTR) return this.named();
     if (k1 === IDENT && k2 === IDENT && this.kind(2) === ANGLE) return this.strucInstance();
     if (k1 !== IDENT && k1 !== DOTNAME) throw FAIL;
     const head = this.next();
@@ -129,7 +137,7 @@ class Parser {
     const k = dir.tokenType.tokenTypeIdx!;
     let operands: (Expr | null)[] = [];
     if (k === EQUALS || k === KW_LABEL) operands = [this.expression()];
-    else if (DATA_KW.has(k)) operands = this.operandList();
+    else if (isIn(DATA_KW, k)) operands = this.operandList();
     else if (k === KW_PROC || k === KW_STRUC || k === KW_SEGMENT) {
       const n = this.kind();
       if (n === COMMA || startsExpression(n)) operands = this.operandList();
@@ -205,7 +213,7 @@ class Parser {
       return { k: "unary", op: "NOT", arg, span: this.join(this.span(not), arg.span) };
     }
     let acc = this.addExpr();
-    if (REL_OP.has(this.kind())) {
+    if (isIn(REL_OP, this.kind())) {
       const op = this.next();
       const right = this.addExpr();
       acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
@@ -225,7 +233,7 @@ class Parser {
 
   private mulExpr(): Expr {
     let acc = this.unaryExpr();
-    for (let k = this.kind(); k === STAR || k === SLASH || MUL_OP.has(k); k = this.kind()) {
+    for (let k = this.kind(); k === STAR || k === SLASH || isIn(MUL_OP, k); k = this.kind()) {
       const op = this.next();
       const right = this.unaryExpr();
       acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
@@ -235,7 +243,7 @@ class Parser {
 
   private unaryExpr(): Expr {
     const k = this.kind();
-    if (k === PLUS || k === MINUS || TYPE_OP.has(k)) {
+    if (k === PLUS || k === MINUS || isIn(TYPE_OP, k)) {
       const prefix = this.next();
       const arg = this.unaryExpr();
       return { k: "unary", op: prefix.image.toUpperCase(), arg, span: this.join(this.span(prefix), arg.span) };
@@ -276,7 +284,7 @@ class Parser {
       return { k: "num", value, span: this.span(t) };
     }
     if (k === STRING) return { k: "str", value: unquote(t.image), span: this.span(t) };
-    if (k === IDENT || DATA_KW.has(k)) return { k: "name", name: t.image, span: this.span(t) };
+    if (k === IDENT || isIn(DATA_KW, k)) return { k: "name", name: t.image, span: this.span(t) };
     if (k === ANGLE) return { k: "text", value: t.image.slice(1, -1), span: this.span(t) };
     if (k === LPAREN) {
       const e = this.expression();
