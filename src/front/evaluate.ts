@@ -439,7 +439,7 @@ export class Evaluator {
       if (regSide) {
         const other = regSide === a ? b : a;
         this.requireConstant(other, span);
-        const scale = other.c;
+        const scale = other.c | 0;
         if (![1, 2, 4, 8].includes(scale)) fail(diag("bad-operand", span, `an index register can be scaled by 1, 2, 4 or 8, not ${scale}`));
         const v = constant(0);
         this.addRegister(v, regSide.reg!, scale, span);

@@ -142,7 +142,7 @@ export class InstrLowerer {
       if (size === 0) fail(diag("operand-size", this.espan(i), "the size of this memory operand is not known", { help: "write `byte ptr`, `word ptr` or `dword ptr` before it" }));
       fail(diag("operand-size", this.espan(i), `a ${size}-byte memory operand cannot be used here`));
     }
-    const scale = v.index ? v.scale : 1;
+    const scale = v.index ? v.scale | 0 : 1;
     return { kind: "mem", size, base: v.base ? v.base.reg : -1, index: v.index ? v.index.reg : -1, scale: scale as 1 | 2 | 4 | 8, disp: v.c | 0 };
   }
 
