@@ -96,50 +96,143 @@ export abstract class Interpreter {
   }
 
   protected step(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
-    const op = ins.op;
-    switch (op) {
-      case Op.MOV: {
-        const v = this.read(ins.b!, s);
-        this.write(ins.a!, v, s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = i;
-        return NEXT;
-      }
-      case Op.MOVZX:
-      case Op.MOVSX: {
-        const src = ins.b!;
-        const v = this.read(src, s);
-        const size = src.kind === "reg" || src.kind === "mem" ? src.size : 4;
-        let out: AbsVal = v.k === K_CONST ? cnst(op === Op.MOVZX ? v.n : signExtend(v.n, size)) : v.k === K_OPAQUE ? OPAQUE : TOP;
-        if (size === 4) out = v;
-        this.write(ins.a!, out, s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = i;
-        return NEXT;
-      }
-      case Op.LEA: {
-        const m = ins.b as MemOperand;
-        this.touchEcx(m, s);
-        this.write(ins.a!, this.address(m, s), s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = i;
-        return NEXT;
-      }
-      case Op.XCHG: {
-        const a = this.read(ins.a!, s);
-        const b = this.read(ins.b!, s);
-        this.write(ins.a!, b, s, i, ctx, observe);
-        this.write(ins.b!, a, s, i, ctx, observe);
-        return NEXT;
-      }
-      case Op.PUSH: {
+    switch (FAMILY[ins.op]) {
+      case Family.Mov:
+        return this.mov(i, ins, s, ctx, observe);
+      case Family.Extend:
+        return this.extend(i, ins, s, ctx, observe);
+      case Family.Lea:
+        return this.lea(i, ins, s, ctx, observe);
+      case Family.Xchg:
+        return this.xchg(i, ins, s, ctx, observe);
+      case Family.Push: {
         const v = this.read(ins.a!, s);
         this.push(s, ins.size === 2 ? TOP : v, ins.size);
         return NEXT;
       }
-      case Op.POP: {
-        const v = this.pop(s, ins.size);
-        this.write(ins.a!, ins.size === 2 ? TOP : v, s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = i;
+      case Family.Pop:
+        return this.popInto(i, ins, s, ctx, observe);
+      case Family.Alu:
+        return this.alu(i, ins, s, ctx, observe);
+      case Family.IncDec:
+        return this.incDec(i, ins, s, ctx, observe);
+      case Family.Shift:
+        return this.shift(i, ins, s, ctx, observe);
+      case Family.Jmp:
+        return this.jump(ins.target, s);
+      case Family.Jcc:
+        return this.branch(i, ins, s);
+      case Family.Call:
+        return this.call(i, ins.target, s, ctx, observe);
+      case Family.Ret:
+        return this.ret(i, ins, s, ctx, rootFrame, observe);
+      case Family.Service:
+        return this.service(i, ins, s, ctx, rootFrame, observe);
+      case Family.ClearCarry:
+        this.clobberCf(s, i, ctx, observe, CF0);
         return NEXT;
-      }
+      case Family.SetCarry:
+        this.clobberCf(s, i, ctx, observe, CF1);
+        return NEXT;
+      case Family.ClearDirection:
+        s.df = CF0;
+        return NEXT;
+      case Family.SetDirection:
+        s.df = CF1;
+        return NEXT;
+      case Family.Nothing:
+        return NEXT;
+      default:
+        return this.rare(i, ins, s, ctx, observe);
+    }
+  }
+
+  protected mov(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const v = this.read(ins.b!, s);
+    this.write(ins.a!, v, s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = i;
+    return NEXT;
+  }
+
+  protected extend(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const src = ins.b!;
+    const v = this.read(src, s);
+    const size = src.kind === "reg" || src.kind === "mem" ? src.size : 4;
+    let out: AbsVal = v.k === K_CONST ? cnst(ins.op === Op.MOVZX ? v.n : signExtend(v.n, size)) : v.k === K_OPAQUE ? OPAQUE : TOP;
+    if (size === 4) out = v;
+    this.write(ins.a!, out, s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = i;
+    return NEXT;
+  }
+
+  protected lea(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const m = ins.b as MemOperand;
+    this.touchEcx(m, s);
+    this.write(ins.a!, this.address(m, s), s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = i;
+    return NEXT;
+  }
+
+  protected xchg(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const a = this.read(ins.a!, s);
+    const b = this.read(ins.b!, s);
+    this.write(ins.a!, b, s, i, ctx, observe);
+    this.write(ins.b!, a, s, i, ctx, observe);
+    return NEXT;
+  }
+
+  protected popInto(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const v = this.pop(s, ins.size);
+    this.write(ins.a!, ins.size === 2 ? TOP : v, s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = i;
+    return NEXT;
+  }
+
+  protected incDec(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const delta = ins.op === Op.INC ? 1 : -1;
+    const a = this.read(ins.a!, s);
+    const r = a.k === K_CONST ? cnst(mask(a.n + delta, ins.size)) : a.k === K_SYM && ins.size === 4 ? sym(a.base, a.off + delta) : derived(a);
+    this.write(ins.a!, r, s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = -1;
+    s.flags = resultFlags(r, ins.size);
+    return NEXT;
+  }
+
+  protected shift(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const op = ins.op;
+    const a = this.read(ins.a!, s);
+    const c = this.read(ins.b!, s);
+    if (c.k === K_CONST && (c.n & 31) === 0) return NEXT;
+    if (op === Op.RCL || op === Op.RCR) this.useCf(s);
+    let r: AbsVal = derived(a);
+    if (a.k === K_CONST && c.k === K_CONST) {
+      const n = c.n & 31;
+      const bits = ins.size * 8;
+      const x = a.n;
+      if (op === Op.SHL) r = cnst(mask(x << n, ins.size));
+      else if (op === Op.SHR) r = cnst(mask(mask(x, ins.size) >>> n, ins.size));
+      else if (op === Op.SAR) r = cnst(mask(signExtend(x, ins.size) >> n, ins.size));
+      else if (op === Op.ROL && ins.size === 4) r = cnst((x << n) | (x >>> (bits - n)));
+      else if (op === Op.ROR && ins.size === 4) r = cnst((x >>> n) | (x << (bits - n)));
+    }
+    this.write(ins.a!, r, s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = -1;
+    this.clobberCf(s, i, ctx, observe, CF_ANY);
+    s.flags = op === Op.SHL || op === Op.SHR || op === Op.SAR ? resultFlags(r, ins.size) : null;
+    return NEXT;
+  }
+
+  protected ret(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
+    if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
+    this.setReg(s, ESP, addConst(s.regs[ESP]!, 4 + ins.extra), false);
+    s.flags = null;
+    return RETURN;
+  }
+
+  /** The operations the benchmark-sized drivers seldom run. */
+  protected rare(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const op = ins.op;
+    switch (op) {
       case Op.PUSHAD: {
         const sp = s.regs[ESP]!;
         s.ecxDef = -1;
@@ -175,25 +268,6 @@ export abstract class Interpreter {
         s.flags = null;
         return NEXT;
       }
-      case Op.ADD:
-      case Op.ADC:
-      case Op.SUB:
-      case Op.SBB:
-      case Op.AND:
-      case Op.OR:
-      case Op.XOR:
-      case Op.CMP:
-      case Op.TEST:
-        return this.alu(i, ins, s, ctx, observe);
-      case Op.INC:
-      case Op.DEC: {
-        const a = this.read(ins.a!, s);
-        const r = a.k === K_CONST ? cnst(mask(a.n + (op === Op.INC ? 1 : -1), ins.size)) : a.k === K_SYM && ins.size === 4 ? sym(a.base, a.off + (op === Op.INC ? 1 : -1)) : derived(a);
-        this.write(ins.a!, r, s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = -1;
-        s.flags = resultFlags(r, ins.size);
-        return NEXT;
-      }
       case Op.NEG:
       case Op.NOT: {
         const a = this.read(ins.a!, s);
@@ -203,34 +277,6 @@ export abstract class Interpreter {
           this.clobberCf(s, i, ctx, observe, a.k === K_CONST ? (a.n === 0 ? CF0 : CF1) : CF_ANY);
           s.flags = resultFlags(r, ins.size);
         }
-        return NEXT;
-      }
-      case Op.SHL:
-      case Op.SHR:
-      case Op.SAR:
-      case Op.ROL:
-      case Op.ROR:
-      case Op.RCL:
-      case Op.RCR: {
-        const a = this.read(ins.a!, s);
-        const c = this.read(ins.b!, s);
-        if (c.k === K_CONST && (c.n & 31) === 0) return NEXT;
-        if (op === Op.RCL || op === Op.RCR) this.useCf(s);
-        let r: AbsVal = derived(a);
-        if (a.k === K_CONST && c.k === K_CONST) {
-          const n = c.n & 31;
-          const bits = ins.size * 8;
-          const x = a.n;
-          if (op === Op.SHL) r = cnst(mask(x << n, ins.size));
-          else if (op === Op.SHR) r = cnst(mask(mask(x, ins.size) >>> n, ins.size));
-          else if (op === Op.SAR) r = cnst(mask(signExtend(x, ins.size) >> n, ins.size));
-          else if (op === Op.ROL && ins.size === 4) r = cnst((x << n) | (x >>> (bits - n)));
-          else if (op === Op.ROR && ins.size === 4) r = cnst((x >>> n) | (x << (bits - n)));
-        }
-        this.write(ins.a!, r, s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = -1;
-        this.clobberCf(s, i, ctx, observe, CF_ANY);
-        s.flags = op === Op.SHL || op === Op.SHR || op === Op.SAR ? resultFlags(r, ins.size) : null;
         return NEXT;
       }
       case Op.MUL:
@@ -267,16 +313,12 @@ export abstract class Interpreter {
         this.setReg(s, EAX, a.k === K_CONST ? cnst(op === Op.CWDE ? signExtend(a.n, 2) : (a.n & 0xffff0000) | (signExtend(a.n, 1) & 0xffff)) : derived(a));
         return NEXT;
       }
-      case Op.JMP:
-        return this.jump(ins.target, s);
       case Op.JMP_INDIRECT: {
         const t = this.indirectTarget(ins.a!, s);
         if (t >= 0) return this.jump(t, s);
         if (observe) this.facts.unresolvedJumps.push({ index: i, ctx });
         return this.opaqueReturn(s);
       }
-      case Op.JCC:
-        return this.branch(i, ins, s);
       case Op.LOOP:
       case Op.LOOPZ:
       case Op.LOOPNZ: {
@@ -293,8 +335,6 @@ export abstract class Interpreter {
         if (c.k === K_CONST) return this.jump(c.n === 0 ? ins.target : i + 1, s);
         return this.fork(ins.target, s.clone(), i + 1, s);
       }
-      case Op.CALL:
-        return this.call(i, ins.target, s, ctx, observe);
       case Op.CALL_INDIRECT: {
         const t = this.indirectTarget(ins.a!, s);
         if (t >= 0) return this.call(i, t, s, ctx, observe);
@@ -302,28 +342,9 @@ export abstract class Interpreter {
         this.opaqueCall(s);
         return NEXT;
       }
-      case Op.RET: {
-        if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
-        this.setReg(s, ESP, addConst(s.regs[ESP]!, 4 + ins.extra), false);
-        s.flags = null;
-        return RETURN;
-      }
-      case Op.VXDCALL:
-      case Op.VXDJMP:
-        return this.service(i, ins, s, ctx, rootFrame, observe);
-      case Op.CLC:
-      case Op.STC:
-        this.clobberCf(s, i, ctx, observe, op === Op.CLC ? CF0 : CF1);
-        return NEXT;
       case Op.CMC:
         this.useCf(s);
         s.cf = (s.cf & CF0 ? CF1 : 0) | (s.cf & CF1 ? CF0 : 0) | (s.cf & CF_ANY);
-        return NEXT;
-      case Op.CLD:
-        s.df = CF0;
-        return NEXT;
-      case Op.STD:
-        s.df = CF1;
         return NEXT;
       case Op.LODS:
       case Op.STOS:
@@ -405,10 +426,6 @@ export abstract class Interpreter {
       case Op.TRAP:
         this.trap(i, s, ctx, observe);
         return NEXT;
-      case Op.TRACE_OUT:
-      case Op.NOP:
-      case Op.CLI:
-      case Op.STI:
       default:
         return NEXT;
     }
@@ -681,6 +698,56 @@ export abstract class Interpreter {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** What `step` does with an operation: the frequent ones have a method (or a line) each, the rest share `rare`. */
+const enum Family {
+  Rare,
+  Nothing,
+  Mov,
+  Extend,
+  Lea,
+  Xchg,
+  Push,
+  Pop,
+  Alu,
+  IncDec,
+  Shift,
+  Jmp,
+  Jcc,
+  Call,
+  Ret,
+  Service,
+  ClearCarry,
+  SetCarry,
+  ClearDirection,
+  SetDirection,
+}
+
+/** By opcode: its Family (a table, so that `step` switches over small dense numbers: one jump). */
+const FAMILY = new Uint8Array(256);
+const FAMILIES: readonly (readonly [Family, readonly number[]])[] = [
+  [Family.Nothing, [Op.TRACE_OUT, Op.NOP, Op.CLI, Op.STI]],
+  [Family.Mov, [Op.MOV]],
+  [Family.Extend, [Op.MOVZX, Op.MOVSX]],
+  [Family.Lea, [Op.LEA]],
+  [Family.Xchg, [Op.XCHG]],
+  [Family.Push, [Op.PUSH]],
+  [Family.Pop, [Op.POP]],
+  [Family.Alu, [Op.ADD, Op.ADC, Op.SUB, Op.SBB, Op.AND, Op.OR, Op.XOR, Op.CMP, Op.TEST]],
+  [Family.IncDec, [Op.INC, Op.DEC]],
+  [Family.Shift, [Op.SHL, Op.SHR, Op.SAR, Op.ROL, Op.ROR, Op.RCL, Op.RCR]],
+  [Family.Jmp, [Op.JMP]],
+  [Family.Jcc, [Op.JCC]],
+  [Family.Call, [Op.CALL]],
+  [Family.Ret, [Op.RET]],
+  [Family.Service, [Op.VXDCALL, Op.VXDJMP]],
+  [Family.ClearCarry, [Op.CLC]],
+  [Family.SetCarry, [Op.STC]],
+  [Family.ClearDirection, [Op.CLD]],
+  [Family.SetDirection, [Op.STD]],
+];
+for (const [family, ops] of FAMILIES) for (const op of ops) FAMILY[op] = family;
+
 
 /** What CDQ and CWD write. */
 const EDX_32: RegOperand = { kind: "reg", reg: Reg.EDX, size: 4, high: false };
