@@ -1,7 +1,7 @@
 // How one activation's blocks are visited: a fixpoint for code with loops, one forward pass for
 // code without, and a pass that only records facts (or a log of a fixpoint's facts, replayed).
 // Classes, not closures: one is made per activation.
-import type { AnalysisFacts, CallbackFact, Ctx } from "./observations.js";
+import { newFacts, type AnalysisFacts, type CallbackFact, type Ctx } from "./observations.js";
 import { State } from "./values.js";
 
 /** Where a walk hands its successors and returns (classes, not closures: one is made per activation). */
@@ -108,7 +108,7 @@ export class FactLog {
   private readonly bounds: number[] = [];
 
   constructor(real: AnalysisFacts) {
-    this.facts = { ...real, serviceCalls: [], returns: [], carryLosses: [], notable: [], stores: [], segWrites: [], unresolvedJumps: [] };
+    this.facts = newFacts(real);
     const f = this.facts;
     this.logged = [f.serviceCalls, f.returns, f.carryLosses, f.notable, f.stores, f.segWrites, f.unresolvedJumps, this.callbacks];
   }
@@ -116,14 +116,19 @@ export class FactLog {
   /** Before a walk of a block: where its extent will be. */
   begin(): number {
     const at = this.bounds.length;
-    for (const a of this.logged) this.bounds.push(a.length);
+    this.pushLengths();
     return at;
   }
 
   /** After the walk of `block` that began at `extent`: it replaces the block's earlier walks. */
   end(block: number, extent: number): void {
-    for (const a of this.logged) this.bounds.push(a.length);
+    this.pushLengths();
     this.extents.set(block, extent);
+  }
+
+  private pushLengths(): void {
+    const logged = this.logged;
+    for (let k = 0; k < logged.length; k++) this.bounds.push(logged[k]!.length);
   }
 
   /** Adds the latest walks' facts to `real`, block by block, scheduling the callbacks; then empties the log. */
@@ -145,7 +150,7 @@ export class FactLog {
   }
 
   clear(): void {
-    for (const a of this.logged) a.length = 0;
+    for (let k = 0; k < this.logged.length; k++) this.logged[k]!.length = 0;
     this.extents.clear();
     this.bounds.length = 0;
   }

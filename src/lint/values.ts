@@ -179,7 +179,27 @@ export class FlagsSource {
 
 /** The flags say only whether `a` (the result of the last instruction) is zero or negative. */
 export function resultFlags(a: AbsVal, size: number): FlagsSource {
-  return new FlagsSource("result", a, TOP, size as 1 | 2 | 4, -1);
+  const k = sharedFlagsIndex(a, size);
+  if (k < 0) return new FlagsSource("result", a, TOP, size as 1 | 2 | 4, -1);
+  return (SHARED_RESULT_FLAGS[k] ??= new FlagsSource("result", a, TOP, size as 1 | 2 | 4, -1));
+}
+
+/** The flags of AND, OR, XOR or TEST with result `a`: ZF and SF from `a`, CF = OF = 0. */
+export function logicFlags(a: AbsVal, size: number): FlagsSource {
+  const k = sharedFlagsIndex(a, size);
+  if (k < 0) return new FlagsSource("logic", a, TOP, size as 1 | 2 | 4, -1);
+  return (SHARED_LOGIC_FLAGS[k] ??= new FlagsSource("logic", a, TOP, size as 1 | 2 | 4, -1));
+}
+
+// Flags sources are immutable: those about a value made once (TOP, OPAQUE, a small constant) are
+// made once too, by value and operand size.
+const SHARED_RESULT_FLAGS: (FlagsSource | undefined)[] = [];
+const SHARED_LOGIC_FLAGS: (FlagsSource | undefined)[] = [];
+
+/** Where the shared flags source about `a` is kept, or -1 when `a` is not a value made once. */
+function sharedFlagsIndex(a: AbsVal, size: number): number {
+  const slot = a === TOP ? 0 : a === OPAQUE ? 1 : a.k === K_CONST && a.n < SMALL.length && a === SMALL[a.n] ? 2 + a.n : -1;
+  return slot < 0 ? -1 : slot * 5 + size;
 }
 
 export const SEGS = ["ES", "CS", "SS", "DS", "FS", "GS"] as const;
