@@ -18,7 +18,7 @@ import { namesIn } from "./names.js";
 import type { AnalysisFacts, Ctx, CtxKind } from "./observations.js";
 import { within } from "./scan.js";
 import { FactLog, FixpointRun, ForwardRun, ObserveRun, type Run } from "./runs.js";
-import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, OPAQUE, REGS, samePending, sameVals, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
+import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, NO_SLOTS, OPAQUE, REGS, samePending, sameVals, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
 
 export * from "./observations.js";
 export { namesIn } from "./names.js";
@@ -31,6 +31,16 @@ interface Activation {
   observed: boolean;
 }
 
+/** The activations of one entry (and frame kind) in the context being analysed. */
+class Variants {
+  readonly list: Activation[] = [];
+  widened: State | null = null;
+  clear(): void {
+    this.list.length = 0;
+    this.widened = null;
+  }
+}
+
 /** Bound on the different entry states one procedure is analysed with per root before they are merged. */
 const MAX_VARIANTS = 6;
 /** Bound on instruction steps of one activation's fixpoint (a safety net; real code stays far below). */
@@ -39,9 +49,6 @@ const MAX_STEPS = 200_000;
 /** The registers' and segment registers' values on entry to a root (shared: values are immutable). */
 const ENTRY_REGS: readonly AbsVal[] = REGS.map((r, i) => (i === Reg.ESP ? sym("SP", 0) : sym(r, 0)));
 const ENTRY_SEGS: readonly AbsVal[] = SEGS.map((s) => sym(s, 0));
-
-/** A callee starts with no stack slots of its own (shared, copied on the first write). */
-const EMPTY_SLOTS = new Map<number, AbsVal>();
 
 /** Operations whose every visit is recorded (with the registers), by opcode. */
 const NOTABLE = new Uint8Array(256);
@@ -57,7 +64,10 @@ class Analyzer extends Interpreter {
    * The activations of the context being analysed, by entry instruction × 2 + root frame. A context's
    * activations serve only calls made while its root runs, so the memo starts empty with each root.
    */
-  private readonly memo = new Map<number, { list: Activation[]; widened: State | null }>();
+  private readonly memo: (Variants | undefined)[];
+  /** By slot of `memo`: the root (1 + its number) its entry was made for; older entries count as empty. */
+  private readonly memoRoot: Int32Array;
+  private rootNumber = 0;
   /** The contexts made so far, by root instruction (one per kind, message and timing). */
   private readonly ctxsByRoot = new Map<number, Ctx[]>();
   /** Callback edges recorded, as site × number of procedures + callee procedure. */
@@ -79,6 +89,8 @@ class Analyzer extends Interpreter {
     this.selfContained = new Int8Array(p.procs.length).fill(UNKNOWN);
     this.factLog = new FactLog(this.facts);
     this.siteOf = new Int32Array(p.instrs.length);
+    this.memo = new Array<Variants | undefined>(p.instrs.length * 2).fill(undefined);
+    this.memoRoot = new Int32Array(p.instrs.length * 2);
   }
 
   run(): AnalysisFacts {
@@ -119,7 +131,7 @@ class Analyzer extends Interpreter {
   private drain(): void {
     while (this.queued < this.queue.length) {
       const ctx = this.queue[this.queued++]!;
-      this.memo.clear();
+      this.rootNumber++;
       this.analyze(ctx.root, this.rootState(ctx), ctx, true, true);
     }
   }
@@ -129,7 +141,7 @@ class Analyzer extends Interpreter {
     if (ctx.message !== null) regs[EAX] = cnst(ctx.message);
     const segs = ENTRY_SEGS.slice();
     const pending = ctx.timed ? [-(ctx.id + 2)] : NO_PENDING;
-    return new State(regs, segs, CF_ANY, pending, ctx.kind === "message" ? CF_ANY : CF0, null, new Map(), 0, -1);
+    return new State(regs, segs, CF_ANY, pending, ctx.kind === "message" ? CF_ANY : CF0, null, NO_SLOTS, 0, -1);
   }
 
   /** Every device's control procedure, once for each message it may get. */
@@ -183,8 +195,12 @@ class Analyzer extends Interpreter {
   private analyze(entry: number, state: State, ctx: Ctx, rootFrame: boolean, observe: boolean): State | null {
     // Activations of one entry in this context, found by comparing entry states (no string keys).
     const slot = entry * 2 + (rootFrame ? 1 : 0);
-    let variants = this.memo.get(slot);
-    if (!variants) this.memo.set(slot, (variants = { list: [], widened: null }));
+    let variants = this.memo[slot];
+    if (!variants) this.memo[slot] = variants = new Variants();
+    if (this.memoRoot[slot] !== this.rootNumber) {
+      this.memoRoot[slot] = this.rootNumber;
+      variants.clear();
+    }
     let act = activationFor(variants.list, state, rootFrame);
     if (!act && variants.list.length >= MAX_VARIANTS) {
       const w = variants.widened ? State.join(variants.widened, state) : widen(state);
@@ -365,7 +381,7 @@ class Analyzer extends Interpreter {
     if (observe) this.facts.calls.push({ site: i, target, ctx, tail: false });
     const sp = s.regs[ESP]!;
     const callee = s.clone();
-    callee.adoptSlots(EMPTY_SLOTS);
+    callee.adoptSlots(NO_SLOTS);
     callee.flags = null;
     callee.ecxDef = -1;
     const shift = sp.k === K_SYM && sp.base === "SP" ? sp.off - 4 : null;
@@ -543,13 +559,12 @@ const FORWARD_FROM_START = 2;
 function forwardOnlyProcs(p: LintProgram, readData: (addr: number) => number | null): Uint8Array {
   const out = new Uint8Array(p.procs.length);
   const { jumpsBack, indirectJumps } = p.scan;
-  for (const proc of p.procs) {
+  for (let k = 0; k < p.procs.length; k++) {
+    const proc = p.procs[k]!;
     let kind = jumpsBack[proc.index] ? NOT_FORWARD : FORWARD_ALWAYS;
     if (kind !== NOT_FORWARD && indirectJumps.length) {
-      for (const i of within(indirectJumps, proc.start, proc.end)) {
-        kind = forwardJumpTable(p, proc, i, readData) ? FORWARD_FROM_START : NOT_FORWARD;
-        if (kind === NOT_FORWARD) break;
-      }
+      const jumps = within(indirectJumps, proc.start, proc.end);
+      for (let j = 0; j < jumps.length && kind !== NOT_FORWARD; j++) kind = forwardJumpTable(p, proc, jumps[j]!, readData) ? FORWARD_FROM_START : NOT_FORWARD;
     }
     out[proc.index] = kind;
   }

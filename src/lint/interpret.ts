@@ -21,6 +21,7 @@ import {
   K_OPAQUE,
   K_SYM,
   NO_PENDING,
+  NO_SLOTS,
   OPAQUE,
   FlagsSource,
   resultFlags,
@@ -900,5 +901,5 @@ function decide(cond: number, s: State): boolean | undefined {
 export function opaqueExit(entry: State): State {
   const regs = entry.regs.slice();
   for (let r = 0; r < regs.length; r++) if (r !== EBP) regs[r] = r === ESP ? addConst(regs[r]!, 4) : OPAQUE;
-  return new State(regs, entry.segs.slice(), CF_ANY, NO_PENDING, CF_ANY, null, new Map(), ALL_WRITTEN, -1);
+  return new State(regs, entry.segs.slice(), CF_ANY, NO_PENDING, CF_ANY, null, NO_SLOTS, ALL_WRITTEN, -1);
 }

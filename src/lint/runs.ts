@@ -31,10 +31,11 @@ export class FixpointRun extends Run {
     this.work = [entry];
   }
   private enqueue(target: number): void {
-    let k = this.work.length;
-    while (k > 0 && this.work[k - 1]! < target) k--;
-    if (k > 0 && this.work[k - 1] === target) return;
-    this.work.splice(k, 0, target);
+    const work = this.work;
+    let k = work.length;
+    while (k > 0 && work[k - 1]! < target) k--;
+    if (k > 0 && work[k - 1] === target) return;
+    insertAt(work, k, target);
   }
   edge(target: number, s: State): void {
     const old = this.inStates.get(target);
@@ -79,10 +80,17 @@ export class ForwardRun extends Run {
     while (k > 0 && this.starts[k - 1]! < target) k--;
     if (k > 0 && this.starts[k - 1] === target) this.states[k - 1] = State.join(this.states[k - 1]!, s);
     else {
-      this.starts.splice(k, 0, target);
-      this.states.splice(k, 0, s);
+      insertAt(this.starts, k, target);
+      insertAt(this.states, k, s);
     }
   }
+}
+
+/** `list.splice(k, 0, v)` without the array splice makes of what it removes. */
+function insertAt<T>(list: T[], k: number, v: T): void {
+  list.push(v);
+  for (let j = list.length - 1; j > k; j--) list[j] = list[j - 1]!;
+  list[k] = v;
 }
 
 /** The second pass over a fixpoint's final states: only facts are recorded. */
@@ -104,8 +112,9 @@ export class FactLog {
   private readonly logged: unknown[][];
   /** Per block start: where its latest walk's extent is in `bounds`. */
   private readonly extents = new Map<number, number>();
-  /** Extents of walks: for each, the length of every logged array before the walk, then after it. */
-  private readonly bounds: number[] = [];
+  /** Extents of walks: for each, the length of every logged array before the walk, then after it (`used` of them in use). */
+  private bounds = new Int32Array(1024);
+  private used = 0;
 
   constructor(real: AnalysisFacts) {
     this.facts = newFacts(real);
@@ -115,7 +124,7 @@ export class FactLog {
 
   /** Before a walk of a block: where its extent will be. */
   begin(): number {
-    const at = this.bounds.length;
+    const at = this.used;
     this.pushLengths();
     return at;
   }
@@ -128,7 +137,12 @@ export class FactLog {
 
   private pushLengths(): void {
     const logged = this.logged;
-    for (let k = 0; k < logged.length; k++) this.bounds.push(logged[k]!.length);
+    if (this.used + logged.length > this.bounds.length) {
+      const grown = new Int32Array(this.bounds.length * 2);
+      grown.set(this.bounds);
+      this.bounds = grown;
+    }
+    for (let k = 0; k < logged.length; k++) this.bounds[this.used++] = logged[k]!.length;
   }
 
   /** Adds the latest walks' facts to `real`, block by block, scheduling the callbacks; then empties the log. */
@@ -152,6 +166,6 @@ export class FactLog {
   clear(): void {
     for (let k = 0; k < this.logged.length; k++) this.logged[k]!.length = 0;
     this.extents.clear();
-    this.bounds.length = 0;
+    this.used = 0;
   }
 }

@@ -206,6 +206,9 @@ export const SEGS = ["ES", "CS", "SS", "DS", "FS", "GS"] as const;
 export const REGS = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"] as const;
 export const ESP = 4;
 
+/** No stack slots: shared by the states that start without any (copied on their first write). */
+export const NO_SLOTS: ReadonlyMap<number, AbsVal> = new Map();
+
 /**
  * The machine state at one instruction. The register and segment-register arrays are shared
  * copy-on-write: with clones (every branch makes one) and with the facts that record them, so
@@ -233,16 +236,16 @@ export class State {
   /** Instruction that loaded ECX with a value nothing has read yet, or -1. */
   ecxDef: number;
 
-  /** `regs` and `segs` become this state's own: nobody else may hold them. */
-  constructor(regs: AbsVal[], segs: AbsVal[], cf: number, pending: readonly number[], df: number, flags: FlagsSource | null, slots: Map<number, AbsVal>, written: number, ecxDef: number) {
+  /** `regs`, `segs` and `slots` (unless NO_SLOTS) become this state's own: nobody else may hold them. */
+  constructor(regs: AbsVal[], segs: AbsVal[], cf: number, pending: readonly number[], df: number, flags: FlagsSource | null, slots: ReadonlyMap<number, AbsVal>, written: number, ecxDef: number) {
     this.regs = regs;
     this.segs = segs;
     this.cf = cf;
     this.pending = pending;
     this.df = df;
     this.flags = flags;
-    this.slots = slots;
-    this.ownSlots = true;
+    this.slots = slots as Map<number, AbsVal>;
+    this.ownSlots = slots !== NO_SLOTS;
     this.ownRegs = true;
     this.ownSegs = true;
     this.written = written;
@@ -295,8 +298,8 @@ export class State {
   }
 
   /** Use `slots` (someone else's) until a write: copied then. */
-  adoptSlots(slots: Map<number, AbsVal>): void {
-    this.slots = slots;
+  adoptSlots(slots: ReadonlyMap<number, AbsVal>): void {
+    this.slots = slots as Map<number, AbsVal>;
     this.ownSlots = false;
   }
 
@@ -339,10 +342,12 @@ export class State {
     if (this.cf !== o.cf || this.df !== o.df || this.written !== o.written || this.ecxDef !== o.ecxDef) return false;
     if (!samePending(this.pending, o.pending)) return false;
     if (!sameVals(this.regs, o.regs) || !sameVals(this.segs, o.segs)) return false;
-    if (this.slots.size !== o.slots.size) return false;
-    for (const [k, v] of this.slots) {
-      const w = o.slots.get(k);
-      if (!w || !eqVal(v, w)) return false;
+    if (this.slots !== o.slots) {
+      if (this.slots.size !== o.slots.size) return false;
+      for (const [k, v] of this.slots) {
+        const w = o.slots.get(k);
+        if (!w || !eqVal(v, w)) return false;
+      }
     }
     const f = this.flags;
     const g = o.flags;
@@ -358,9 +363,9 @@ export function sameVals(a: readonly AbsVal[], b: readonly AbsVal[]): boolean {
 }
 
 /** The stack slots both maps hold, with their values joined. */
-function joinSlots(a: Map<number, AbsVal>, b: Map<number, AbsVal>): Map<number, AbsVal> {
+function joinSlots(a: Map<number, AbsVal>, b: Map<number, AbsVal>): ReadonlyMap<number, AbsVal> {
+  if (a.size === 0 || b.size === 0) return NO_SLOTS;
   const out = new Map<number, AbsVal>();
-  if (a.size === 0 || b.size === 0) return out;
   for (const k of a.keys()) {
     const w = b.get(k);
     if (w) out.set(k, joinVal(a.get(k)!, w));
