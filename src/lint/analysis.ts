@@ -65,9 +65,8 @@ class Analyzer extends Interpreter {
    * activations serve only calls made while its root runs, so the memo starts empty with each root.
    */
   private readonly memo: (Variants | undefined)[];
-  /** By slot of `memo`: the root (1 + its number) its entry was made for; older entries count as empty. */
-  private readonly memoRoot: Int32Array;
-  private rootNumber = 0;
+  /** The slots of `memo` filled while the current root runs (emptied before the next). */
+  private readonly memoUsed: number[] = [];
   /** The contexts made so far, by root instruction (one per kind, message and timing). */
   private readonly ctxsByRoot = new Map<number, Ctx[]>();
   /** Callback edges recorded, as site × number of procedures + callee procedure. */
@@ -90,7 +89,6 @@ class Analyzer extends Interpreter {
     this.factLog = new FactLog(this.facts);
     this.siteOf = new Int32Array(p.instrs.length);
     this.memo = new Array<Variants | undefined>(p.instrs.length * 2).fill(undefined);
-    this.memoRoot = new Int32Array(p.instrs.length * 2);
   }
 
   run(): AnalysisFacts {
@@ -131,9 +129,16 @@ class Analyzer extends Interpreter {
   private drain(): void {
     while (this.queued < this.queue.length) {
       const ctx = this.queue[this.queued++]!;
-      this.rootNumber++;
+      this.forgetActivations();
       this.analyze(ctx.root, this.rootState(ctx), ctx, true, true);
     }
+  }
+
+  /** Empties the memo (its activations and their states may then be collected). */
+  private forgetActivations(): void {
+    const used = this.memoUsed;
+    for (let k = 0; k < used.length; k++) this.memo[used[k]!]!.clear();
+    used.length = 0;
   }
 
   private rootState(ctx: Ctx): State {
@@ -197,10 +202,7 @@ class Analyzer extends Interpreter {
     const slot = entry * 2 + (rootFrame ? 1 : 0);
     let variants = this.memo[slot];
     if (!variants) this.memo[slot] = variants = new Variants();
-    if (this.memoRoot[slot] !== this.rootNumber) {
-      this.memoRoot[slot] = this.rootNumber;
-      variants.clear();
-    }
+    if (variants.list.length === 0) this.memoUsed.push(slot);
     let act = activationFor(variants.list, state, rootFrame);
     if (!act && variants.list.length >= MAX_VARIANTS) {
       const w = variants.widened ? State.join(variants.widened, state) : widen(state);
