@@ -32,15 +32,6 @@ interface Activation {
 }
 
 /** The activations of one entry (and frame kind) in the context being analysed. */
-class Variants {
-  readonly list: Activation[] = [];
-  widened: State | null = null;
-  clear(): void {
-    this.list.length = 0;
-    this.widened = null;
-  }
-}
-
 /** Bound on the different entry states one procedure is analysed with per root before they are merged. */
 const MAX_VARIANTS = 6;
 /** Bound on instruction steps of one activation's fixpoint (a safety net; real code stays far below). */
@@ -64,9 +55,7 @@ class Analyzer extends Interpreter {
    * The activations of the context being analysed, by entry instruction × 2 + root frame. A context's
    * activations serve only calls made while its root runs, so the memo starts empty with each root.
    */
-  private readonly memo: (Variants | undefined)[];
-  /** The slots of `memo` filled while the current root runs (emptied before the next). */
-  private readonly memoUsed: number[] = [];
+  private readonly memo = new Map<number, { list: Activation[]; widened: State | null }>();
   /** The contexts made so far, by root instruction (one per kind, message and timing). */
   private readonly ctxsByRoot = new Map<number, Ctx[]>();
   /** Callback edges recorded, as site × number of procedures + callee procedure. */
@@ -88,7 +77,6 @@ class Analyzer extends Interpreter {
     this.selfContained = new Int8Array(p.procs.length).fill(UNKNOWN);
     this.factLog = new FactLog(this.facts);
     this.siteOf = new Int32Array(p.instrs.length);
-    this.memo = new Array<Variants | undefined>(p.instrs.length * 2).fill(undefined);
   }
 
   run(): AnalysisFacts {
@@ -129,16 +117,9 @@ class Analyzer extends Interpreter {
   private drain(): void {
     while (this.queued < this.queue.length) {
       const ctx = this.queue[this.queued++]!;
-      this.forgetActivations();
+      this.memo.clear();
       this.analyze(ctx.root, this.rootState(ctx), ctx, true, true);
     }
-  }
-
-  /** Empties the memo (its activations and their states may then be collected). */
-  private forgetActivations(): void {
-    const used = this.memoUsed;
-    for (let k = 0; k < used.length; k++) this.memo[used[k]!]!.clear();
-    used.length = 0;
   }
 
   private rootState(ctx: Ctx): State {
@@ -200,9 +181,8 @@ class Analyzer extends Interpreter {
   private analyze(entry: number, state: State, ctx: Ctx, rootFrame: boolean, observe: boolean): State | null {
     // Activations of one entry in this context, found by comparing entry states (no string keys).
     const slot = entry * 2 + (rootFrame ? 1 : 0);
-    let variants = this.memo[slot];
-    if (!variants) this.memo[slot] = variants = new Variants();
-    if (variants.list.length === 0) this.memoUsed.push(slot);
+    let variants = this.memo.get(slot);
+    if (!variants) this.memo.set(slot, (variants = { list: [], widened: null }));
     let act = activationFor(variants.list, state, rootFrame);
     if (!act && variants.list.length >= MAX_VARIANTS) {
       const w = variants.widened ? State.join(variants.widened, state) : widen(state);
