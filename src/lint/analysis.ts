@@ -31,7 +31,6 @@ interface Activation {
   observed: boolean;
 }
 
-/** The activations of one entry (and frame kind) in the context being analysed. */
 /** Bound on the different entry states one procedure is analysed with per root before they are merged. */
 const MAX_VARIANTS = 6;
 /** Bound on instruction steps of one activation's fixpoint (a safety net; real code stays far below). */
