@@ -13,12 +13,12 @@ import { serviceById, serviceByName, type ServiceInfo } from "../vmm/tables/serv
 import { MESSAGES, isPrivateMessage } from "../vmm/tables/messages.js";
 import { callbackService, interruptTimeFields, neverReturns, PEF_TIME_OUT, sendCanFail, type CallbackService } from "./facts.js";
 import type { LintDevice, LintProc, LintProgram } from "./program.js";
-import { addConst, ALL_WRITTEN, EAX, EBP, ECX, FORK, Interpreter, JUMP, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
+import { ALL_WRITTEN, EAX, EBP, ECX, FORK, Interpreter, JUMP, NEXT, opaqueExit, RETURN, STOP, type StepResult } from "./interpret.js";
 import { namesIn } from "./names.js";
 import type { AnalysisFacts, Ctx, CtxKind } from "./observations.js";
 import { within } from "./scan.js";
 import { FactLog, FixpointRun, ForwardRun, ObserveRun, type Run } from "./runs.js";
-import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, OPAQUE, REGS, samePending, sameVals, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
+import { CF0, CF_ANY, cnst, eqVal, ESP, K_CONST, K_OPAQUE, K_SYM, NO_PENDING, NO_SLOTS, OPAQUE, REGS, samePending, sameVals, SEGS, State, handle, sym, TOP, type AbsVal } from "./values.js";
 
 export * from "./observations.js";
 export { namesIn } from "./names.js";
@@ -39,9 +39,6 @@ const MAX_STEPS = 200_000;
 /** The registers' and segment registers' values on entry to a root (shared: values are immutable). */
 const ENTRY_REGS: readonly AbsVal[] = REGS.map((r, i) => (i === Reg.ESP ? sym("SP", 0) : sym(r, 0)));
 const ENTRY_SEGS: readonly AbsVal[] = SEGS.map((s) => sym(s, 0));
-
-/** A callee starts with no stack slots of its own (shared, copied on the first write). */
-const EMPTY_SLOTS = new Map<number, AbsVal>();
 
 /** Operations whose every visit is recorded (with the registers), by opcode. */
 const NOTABLE = new Uint8Array(256);
@@ -68,8 +65,8 @@ class Analyzer extends Interpreter {
   private readonly forwardOnly: Uint8Array;
   /** By procedure index: whether a walk can never leave the procedure (see isSelfContained), once asked. */
   private readonly selfContained: Int8Array;
-  /** Set while a fixpoint's walks record into a log instead of the facts. */
-  private log: FactLog | null = null;
+  /** Set while a fixpoint's walks record into factLog instead of the facts. */
+  private logging = false;
   private readonly factLog: FactLog;
 
   constructor(p: LintProgram) {
@@ -129,7 +126,7 @@ class Analyzer extends Interpreter {
     if (ctx.message !== null) regs[EAX] = cnst(ctx.message);
     const segs = ENTRY_SEGS.slice();
     const pending = ctx.timed ? [-(ctx.id + 2)] : NO_PENDING;
-    return new State(regs, segs, CF_ANY, pending, ctx.kind === "message" ? CF_ANY : CF0, null, new Map(), 0, -1);
+    return new State(regs, segs, CF_ANY, pending, ctx.kind === "message" ? CF_ANY : CF0, null, NO_SLOTS, 0, -1);
   }
 
   /** Every device's control procedure, once for each message it may get. */
@@ -276,13 +273,13 @@ class Analyzer extends Interpreter {
   private loggedFixpoint(entry: number, state: State, ctx: Ctx, rootFrame: boolean, act: Activation): void {
     const facts = this.facts;
     this.facts = this.factLog.facts;
-    this.log = this.factLog;
+    this.logging = true;
     let result: { inStates: Map<number, State>; complete: boolean };
     try {
       result = this.fixpoint(entry, state, ctx, rootFrame, act, this.factLog);
     } finally {
       this.facts = facts;
-      this.log = null;
+      this.logging = false;
     }
     if (result.complete) this.factLog.replay(facts, (cb) => this.scheduleCallback(cb.site, cb.service, cb.entry, cb.eax, cb.ecx, cb.ctx));
     else {
@@ -311,24 +308,30 @@ class Analyzer extends Interpreter {
   /** Runs one basic block from `start`; hands each successor state to `run.edge` and each return to `run.leave`. */
   private walk(start: number, s: State, run: Run, observe: boolean): void {
     const ctx = run.ctx;
+    const rootFrame = run.rootFrame;
     const proc = this.p.procs[run.procIndex];
+    const end = proc ? proc.end : -1;
+    const instrs = this.instrs;
+    const lead = this.lead;
+    // Nested analyses put back the facts they swap (loggedFixpoint) before they return.
+    const facts = this.facts;
     let i = start;
     for (;;) {
-      const ins = this.instrs[i]!;
+      const ins = instrs[i]!;
       if (observe) {
-        this.facts.reached[i] = 1;
-        if (NOTABLE[ins.op]) this.facts.notable.push({ index: i, ctx, regs: s.shareRegs() });
+        facts.reached[i] = 1;
+        if (NOTABLE[ins.op]) facts.notable.push({ index: i, ctx, regs: s.shareRegs() });
       }
-      const r = this.step(i, ins, s, ctx, run.rootFrame, observe);
+      const r = this.step(i, ins, s, ctx, rootFrame, observe);
       if (r === NEXT) {
         const next = i + 1;
-        if (proc && next >= proc.end) {
+        if (next >= end && proc) {
           // Falling off the end of a procedure runs into whatever follows.
           this.go(i, next, s, run, observe);
           return;
         }
-        if (next >= this.instrs.length) return;
-        if (this.lead[next]) {
+        if (next >= instrs.length) return;
+        if (lead[next]) {
           run.edge(next, s);
           return;
         }
@@ -359,7 +362,7 @@ class Analyzer extends Interpreter {
     if (observe) this.facts.calls.push({ site: i, target, ctx, tail: false });
     const sp = s.regs[ESP]!;
     const callee = s.clone();
-    callee.adoptSlots(EMPTY_SLOTS);
+    callee.adoptSlots(NO_SLOTS);
     callee.flags = null;
     callee.ecxDef = -1;
     const shift = sp.k === K_SYM && sp.base === "SP" ? sp.off - 4 : null;
@@ -382,55 +385,57 @@ class Analyzer extends Interpreter {
   protected service(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
     const jump = ins.op === Op.VXDJMP;
     const site = this.serviceAt(i, ins);
-    const { service, cb } = site;
-    if (observe) this.facts.serviceCalls.push({ index: i, name: site.name, service, jump, ctx, regs: s.shareRegs(), written: s.written, ecxDef: s.ecxDef });
-    if (cb && observe) {
-      const entry = this.callbackEntry(s.regs[Reg.ESI]!);
-      if (entry >= 0) {
-        const eax = s.regs[EAX]!;
-        const ecx = s.regs[ECX]!;
-        if (this.log) this.log.callbacks.push({ site: i, service: cb, entry, ctx, eax, ecx });
-        else this.scheduleCallback(i, cb, entry, eax, ecx, ctx);
-      }
-    }
+    if (observe) this.observeServiceCall(i, site, jump, s, ctx);
     const eax = s.regs[EAX]!;
-    if (site.effects) {
-      const { regs, flags } = site.effects;
-      for (const r of regs) {
-        if (r === ECX) s.ecxDef = -1;
-        this.setReg(s, r, TOP);
-      }
-      if (flags) {
-        this.clobberCf(s, i, ctx, observe, CF_ANY);
-        s.flags = null;
-      }
-    } else if (service && service.convention === "c") {
-      for (const r of [EAX, ECX, Reg.EDX]) this.setReg(s, r, TOP);
-      s.ecxDef = -1;
-      this.clobberCf(s, i, ctx, observe, CF_ANY);
-      s.flags = null;
-    } else {
-      // A service with no contract in the tables (or one no table knows): lint cannot see what it changes.
-      for (let r = 0; r < 8; r++) if (r !== ESP && r !== EBP) s.setReg(r, OPAQUE);
-      s.written = ALL_WRITTEN;
-      s.ecxDef = -1;
-      s.cf = CF_ANY;
-      s.pending = NO_PENDING;
-      s.flags = null;
-    }
+    if (site.effects) this.serviceEffects(i, site.effects, s, ctx, observe);
+    else if (site.service && site.service.convention === "c") this.cServiceEffects(i, s, ctx, observe);
+    else opaqueServiceEffects(s);
     if (site.returnsHandle) s.setReg(Reg.ESI, handle(i));
     if (site.isSend && eax.k === K_CONST && sendCanFail(eax.n)) {
       s.cf = CF_ANY;
       s.pending = [i];
     }
     if (site.neverReturns) return STOP;
-    if (jump) {
-      if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
-      this.setReg(s, ESP, addConst(s.regs[ESP]!, 4), false);
-      return RETURN;
+    if (!jump) return NEXT;
+    this.returnFrom(i, 4, s, ctx, rootFrame, observe);
+    return RETURN;
+  }
+
+  /** Records a service call, and the callback it schedules. */
+  private observeServiceCall(i: number, site: ServiceSite, jump: boolean, s: State, ctx: Ctx): void {
+    this.facts.serviceCalls.push({ index: i, name: site.name, service: site.service, jump, ctx, regs: s.shareRegs(), written: s.written, ecxDef: s.ecxDef });
+    const cb = site.cb;
+    if (!cb) return;
+    const entry = this.callbackEntry(s.regs[Reg.ESI]!);
+    if (entry < 0) return;
+    const eax = s.regs[EAX]!;
+    const ecx = s.regs[ECX]!;
+    if (this.logging) this.factLog.callbacks.push({ site: i, service: cb, entry, ctx, eax, ecx });
+    else this.scheduleCallback(i, cb, entry, eax, ecx, ctx);
+  }
+
+  /** What a service's contract says it changes. */
+  private serviceEffects(i: number, effects: ServiceEffects, s: State, ctx: Ctx, observe: boolean): void {
+    const regs = effects.regs;
+    for (let k = 0; k < regs.length; k++) {
+      const r = regs[k]!;
+      if (r === ECX) s.ecxDef = -1;
+      this.setReg(s, r, TOP);
     }
-    void rootFrame;
-    return NEXT;
+    if (effects.flags) {
+      this.clobberCf(s, i, ctx, observe, CF_ANY);
+      s.flags = null;
+    }
+  }
+
+  /** A C-convention service: EAX, ECX, EDX and the flags. */
+  private cServiceEffects(i: number, s: State, ctx: Ctx, observe: boolean): void {
+    this.setReg(s, EAX, TOP);
+    this.setReg(s, ECX, TOP);
+    this.setReg(s, Reg.EDX, TOP);
+    s.ecxDef = -1;
+    this.clobberCf(s, i, ctx, observe, CF_ANY);
+    s.flags = null;
   }
 
   /** One ServiceSite per service (or per name no table knows): sites of the same service share it. */
@@ -482,7 +487,7 @@ class ServiceSite {
   readonly name: string;
   readonly cb: CallbackService | undefined;
   /** The registers (and flags) its contract says it changes; null when it has no Uses or outputs. */
-  readonly effects: { regs: number[]; flags: boolean } | null;
+  readonly effects: ServiceEffects | null;
   readonly isSend: boolean;
   /** A callback service that hands back a handle in ESI. */
   readonly returnsHandle: boolean;
@@ -501,10 +506,15 @@ class ServiceSite {
   }
 }
 
-const EFFECTS = new Map<ServiceInfo, { regs: number[]; flags: boolean }>();
-
 /** The registers a service call changes (its Uses line and outputs), and whether it changes the flags. */
-function effectsOf(service: ServiceInfo): { regs: number[]; flags: boolean } {
+interface ServiceEffects {
+  readonly regs: readonly number[];
+  readonly flags: boolean;
+}
+
+const EFFECTS = new Map<ServiceInfo, ServiceEffects>();
+
+function effectsOf(service: ServiceInfo): ServiceEffects {
   let e = EFFECTS.get(service);
   if (e) return e;
   const regs = new Set<number>();
@@ -530,13 +540,12 @@ const FORWARD_FROM_START = 2;
 function forwardOnlyProcs(p: LintProgram, readData: (addr: number) => number | null): Uint8Array {
   const out = new Uint8Array(p.procs.length);
   const { jumpsBack, indirectJumps } = p.scan;
-  for (const proc of p.procs) {
+  for (let k = 0; k < p.procs.length; k++) {
+    const proc = p.procs[k]!;
     let kind = jumpsBack[proc.index] ? NOT_FORWARD : FORWARD_ALWAYS;
     if (kind !== NOT_FORWARD && indirectJumps.length) {
-      for (const i of within(indirectJumps, proc.start, proc.end)) {
-        kind = forwardJumpTable(p, proc, i, readData) ? FORWARD_FROM_START : NOT_FORWARD;
-        if (kind === NOT_FORWARD) break;
-      }
+      const jumps = within(indirectJumps, proc.start, proc.end);
+      for (let j = 0; j < jumps.length && kind !== NOT_FORWARD; j++) kind = forwardJumpTable(p, proc, jumps[j]!, readData) ? FORWARD_FROM_START : NOT_FORWARD;
     }
     out[proc.index] = kind;
   }
@@ -608,6 +617,16 @@ function rebase(s: State, delta: number | null): void {
     const v = s.regs[r]!;
     if (v.k === K_SYM && v.base === "SP") s.setReg(r, delta === null ? TOP : sym("SP", v.off + delta));
   }
+}
+
+/** A service with no contract in the tables (or one no table knows): lint cannot see what it changes. */
+function opaqueServiceEffects(s: State): void {
+  for (let r = 0; r < 8; r++) if (r !== ESP && r !== EBP) s.setReg(r, OPAQUE);
+  s.written = ALL_WRITTEN;
+  s.ecxDef = -1;
+  s.cf = CF_ANY;
+  s.pending = NO_PENDING;
+  s.flags = null;
 }
 
 function widen(s: State): State {

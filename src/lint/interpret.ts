@@ -8,7 +8,7 @@ import { Op, Cond, Reg, type Instr, type MemOperand, type Operand, type RegOpera
 import { registerByName, SEGMENT_REGISTERS } from "../front/registers.js";
 import type { Expr } from "../front/ast.js";
 import type { LintProgram } from "./program.js";
-import type { AnalysisFacts, Ctx } from "./observations.js";
+import { newFacts, type AnalysisFacts, type Ctx } from "./observations.js";
 import {
   CF0,
   CF1,
@@ -21,9 +21,11 @@ import {
   K_OPAQUE,
   K_SYM,
   NO_PENDING,
+  NO_SLOTS,
   OPAQUE,
   FlagsSource,
   resultFlags,
+  logicFlags,
   SEGS,
   State,
   load,
@@ -64,21 +66,7 @@ export abstract class Interpreter {
 
   constructor(protected readonly p: LintProgram) {
     this.instrs = p.instrs;
-    this.facts = {
-      ctxs: [],
-      serviceCalls: [],
-      returns: [],
-      carryLosses: [],
-      notable: [],
-      stores: [],
-      callbacks: [],
-      segWrites: [],
-      unresolvedJumps: [],
-      callbackEdges: [],
-      calls: [],
-      reached: new Uint8Array(p.instrs.length),
-      interpreted: new Set(),
-    };
+    this.facts = newFacts({ ctxs: [], callbacks: [], callbackEdges: [], calls: [], reached: new Uint8Array(p.instrs.length), interpreted: new Set() });
     const bytes = p.ir.data.bytes;
     this.data = { base: p.ir.data.base, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
     this.findSegmentInstructions();
@@ -96,104 +84,212 @@ export abstract class Interpreter {
   }
 
   protected step(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
-    const op = ins.op;
-    switch (op) {
-      case Op.MOV: {
-        const v = this.read(ins.b!, s);
-        this.write(ins.a!, v, s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = i;
-        return NEXT;
-      }
-      case Op.MOVZX:
-      case Op.MOVSX: {
-        const src = ins.b!;
-        const v = this.read(src, s);
-        const size = src.kind === "reg" || src.kind === "mem" ? src.size : 4;
-        let out: AbsVal = v.k === K_CONST ? cnst(op === Op.MOVZX ? v.n : signExtend(v.n, size)) : v.k === K_OPAQUE ? OPAQUE : TOP;
-        if (size === 4) out = v;
-        this.write(ins.a!, out, s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = i;
-        return NEXT;
-      }
-      case Op.LEA: {
-        const m = ins.b as MemOperand;
-        this.touchEcx(m, s);
-        this.write(ins.a!, this.address(m, s), s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = i;
-        return NEXT;
-      }
-      case Op.XCHG: {
-        const a = this.read(ins.a!, s);
-        const b = this.read(ins.b!, s);
-        this.write(ins.a!, b, s, i, ctx, observe);
-        this.write(ins.b!, a, s, i, ctx, observe);
-        return NEXT;
-      }
-      case Op.PUSH: {
+    switch (FAMILY[ins.op]) {
+      case Family.Mov:
+        return this.mov(i, ins, s, ctx, observe);
+      case Family.Extend:
+        return this.extend(i, ins, s, ctx, observe);
+      case Family.Lea:
+        return this.lea(i, ins, s, ctx, observe);
+      case Family.Xchg:
+        return this.xchg(i, ins, s, ctx, observe);
+      case Family.Push: {
         const v = this.read(ins.a!, s);
         this.push(s, ins.size === 2 ? TOP : v, ins.size);
         return NEXT;
       }
-      case Op.POP: {
-        const v = this.pop(s, ins.size);
-        this.write(ins.a!, ins.size === 2 ? TOP : v, s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = i;
+      case Family.Pop:
+        return this.popInto(i, ins, s, ctx, observe);
+      case Family.Alu:
+        return this.alu(i, ins, s, ctx, observe);
+      case Family.IncDec:
+        return this.incDec(i, ins, s, ctx, observe);
+      case Family.Shift:
+        return this.shift(i, ins, s, ctx, observe);
+      case Family.Jmp:
+        return this.jump(ins.target, s);
+      case Family.Jcc:
+        return this.branch(i, ins, s);
+      case Family.Call:
+        return this.call(i, ins.target, s, ctx, observe);
+      case Family.Ret:
+        return this.ret(i, ins, s, ctx, rootFrame, observe);
+      case Family.Service:
+        return this.service(i, ins, s, ctx, rootFrame, observe);
+      case Family.ClearCarry:
+        this.clobberCf(s, i, ctx, observe, CF0);
         return NEXT;
-      }
-      case Op.PUSHAD: {
-        const sp = s.regs[ESP]!;
-        s.ecxDef = -1;
-        for (const r of [Reg.EAX, Reg.ECX, Reg.EDX, Reg.EBX, Reg.ESP, Reg.EBP, Reg.ESI, Reg.EDI]) this.push(s, r === Reg.ESP ? sp : s.regs[r]!, 4);
+      case Family.SetCarry:
+        this.clobberCf(s, i, ctx, observe, CF1);
         return NEXT;
-      }
-      case Op.POPAD: {
-        for (const r of [Reg.EDI, Reg.ESI, Reg.EBP, -1, Reg.EBX, Reg.EDX, Reg.ECX, Reg.EAX]) {
-          const v = this.pop(s, 4);
-          if (r >= 0) {
-            s.setReg(r, v);
-            s.written |= 1 << r;
-          }
-        }
-        s.ecxDef = -1;
-        if (s.flags && s.flags.aReg >= 0) s.flags = s.flags.withoutRegister();
+      case Family.ClearDirection:
+        s.df = CF0;
         return NEXT;
-      }
-      case Op.PUSHFD:
+      case Family.SetDirection:
+        s.df = CF1;
+        return NEXT;
+      case Family.Pushad:
+        return this.pushad(s);
+      case Family.Popad:
+        return this.popad(s);
+      case Family.Pushfd:
         this.push(s, savedFlags(s.cf, s.pending), 4);
         s.pending = NO_PENDING;
         return NEXT;
-      case Op.POPFD: {
-        const v = this.pop(s, 4);
-        if (v.k === K_FLAGS) {
-          s.cf = v.cf;
-          s.pending = v.pending;
-        } else {
-          s.cf = CF_ANY;
-          s.pending = NO_PENDING;
-        }
-        s.df = CF_ANY;
-        s.flags = null;
+      case Family.Popfd:
+        return this.popfd(s);
+      case Family.String:
+        return this.string(i, ins, s, ctx, observe);
+      case Family.Nothing:
         return NEXT;
+      default:
+        return this.rare(i, ins, s, ctx, observe);
+    }
+  }
+
+  protected mov(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const v = this.read(ins.b!, s);
+    this.write(ins.a!, v, s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = i;
+    return NEXT;
+  }
+
+  protected extend(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const src = ins.b!;
+    const v = this.read(src, s);
+    const size = src.kind === "reg" || src.kind === "mem" ? src.size : 4;
+    let out: AbsVal = v.k === K_CONST ? cnst(ins.op === Op.MOVZX ? v.n : signExtend(v.n, size)) : v.k === K_OPAQUE ? OPAQUE : TOP;
+    if (size === 4) out = v;
+    this.write(ins.a!, out, s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = i;
+    return NEXT;
+  }
+
+  protected lea(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const m = ins.b as MemOperand;
+    this.touchEcx(m, s);
+    this.write(ins.a!, this.address(m, s), s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = i;
+    return NEXT;
+  }
+
+  protected xchg(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const a = this.read(ins.a!, s);
+    const b = this.read(ins.b!, s);
+    this.write(ins.a!, b, s, i, ctx, observe);
+    this.write(ins.b!, a, s, i, ctx, observe);
+    return NEXT;
+  }
+
+  protected popInto(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const v = this.pop(s, ins.size);
+    this.write(ins.a!, ins.size === 2 ? TOP : v, s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = i;
+    return NEXT;
+  }
+
+  protected incDec(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const delta = ins.op === Op.INC ? 1 : -1;
+    const a = this.read(ins.a!, s);
+    const r = a.k === K_CONST ? cnst(mask(a.n + delta, ins.size)) : a.k === K_SYM && ins.size === 4 ? sym(a.base, a.off + delta) : derived(a);
+    this.write(ins.a!, r, s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = -1;
+    s.flags = resultFlags(r, ins.size);
+    return NEXT;
+  }
+
+  protected shift(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const op = ins.op;
+    const a = this.read(ins.a!, s);
+    const c = this.read(ins.b!, s);
+    if (c.k === K_CONST && (c.n & 31) === 0) return NEXT;
+    if (op === Op.RCL || op === Op.RCR) this.useCf(s);
+    let r: AbsVal = derived(a);
+    if (a.k === K_CONST && c.k === K_CONST) {
+      const n = c.n & 31;
+      const bits = ins.size * 8;
+      const x = a.n;
+      if (op === Op.SHL) r = cnst(mask(x << n, ins.size));
+      else if (op === Op.SHR) r = cnst(mask(mask(x, ins.size) >>> n, ins.size));
+      else if (op === Op.SAR) r = cnst(mask(signExtend(x, ins.size) >> n, ins.size));
+      else if (op === Op.ROL && ins.size === 4) r = cnst((x << n) | (x >>> (bits - n)));
+      else if (op === Op.ROR && ins.size === 4) r = cnst((x >>> n) | (x << (bits - n)));
+    }
+    this.write(ins.a!, r, s, i, ctx, observe);
+    if (isEcx(ins.a!)) s.ecxDef = -1;
+    this.clobberCf(s, i, ctx, observe, CF_ANY);
+    s.flags = op === Op.SHL || op === Op.SHR || op === Op.SAR ? resultFlags(r, ins.size) : null;
+    return NEXT;
+  }
+
+  protected ret(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
+    this.returnFrom(i, 4 + ins.extra, s, ctx, rootFrame, observe);
+    s.flags = null;
+    return RETURN;
+  }
+
+  /** A return at `i` that pops `bytes` (the return address and its operands). */
+  protected returnFrom(i: number, bytes: number, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): void {
+    if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
+    this.setReg(s, ESP, addConst(s.regs[ESP]!, bytes), false);
+  }
+
+  protected pushad(s: State): StepResult {
+    const sp = s.regs[ESP]!;
+    s.ecxDef = -1;
+    for (let r = 0; r < 8; r++) this.push(s, r === ESP ? sp : s.regs[r]!, 4);
+    return NEXT;
+  }
+
+  protected popad(s: State): StepResult {
+    // Pushed in register order: popped EDI first; ESP's slot is skipped.
+    for (let r = 7; r >= 0; r--) {
+      const v = this.pop(s, 4);
+      if (r !== ESP) {
+        s.setReg(r, v);
+        s.written |= 1 << r;
       }
-      case Op.ADD:
-      case Op.ADC:
-      case Op.SUB:
-      case Op.SBB:
-      case Op.AND:
-      case Op.OR:
-      case Op.XOR:
-      case Op.CMP:
-      case Op.TEST:
-        return this.alu(i, ins, s, ctx, observe);
-      case Op.INC:
-      case Op.DEC: {
-        const a = this.read(ins.a!, s);
-        const r = a.k === K_CONST ? cnst(mask(a.n + (op === Op.INC ? 1 : -1), ins.size)) : a.k === K_SYM && ins.size === 4 ? sym(a.base, a.off + (op === Op.INC ? 1 : -1)) : derived(a);
-        this.write(ins.a!, r, s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = -1;
-        s.flags = resultFlags(r, ins.size);
-        return NEXT;
-      }
+    }
+    s.ecxDef = -1;
+    if (s.flags && s.flags.aReg >= 0) s.flags = s.flags.withoutRegister();
+    return NEXT;
+  }
+
+  protected popfd(s: State): StepResult {
+    const v = this.pop(s, 4);
+    if (v.k === K_FLAGS) {
+      s.cf = v.cf;
+      s.pending = v.pending;
+    } else {
+      s.cf = CF_ANY;
+      s.pending = NO_PENDING;
+    }
+    s.df = CF_ANY;
+    s.flags = null;
+    return NEXT;
+  }
+
+  /** LODS, STOS, MOVS, CMPS, SCAS. */
+  protected string(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const op = ins.op;
+    if (ins.extra !== 0) {
+      s.ecxDef = -1;
+      this.setReg(s, ECX, TOP);
+    }
+    if (op === Op.LODS) this.setReg(s, EAX, TOP);
+    if (op !== Op.STOS && op !== Op.SCAS) this.setReg(s, Reg.ESI, TOP);
+    if (op !== Op.LODS) this.setReg(s, Reg.EDI, TOP);
+    if (op === Op.CMPS || op === Op.SCAS) {
+      this.clobberCf(s, i, ctx, observe, CF_ANY);
+      s.flags = null;
+    }
+    return NEXT;
+  }
+
+  /** The operations drivers seldom run. */
+  protected rare(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    const op = ins.op;
+    switch (op) {
       case Op.NEG:
       case Op.NOT: {
         const a = this.read(ins.a!, s);
@@ -203,34 +299,6 @@ export abstract class Interpreter {
           this.clobberCf(s, i, ctx, observe, a.k === K_CONST ? (a.n === 0 ? CF0 : CF1) : CF_ANY);
           s.flags = resultFlags(r, ins.size);
         }
-        return NEXT;
-      }
-      case Op.SHL:
-      case Op.SHR:
-      case Op.SAR:
-      case Op.ROL:
-      case Op.ROR:
-      case Op.RCL:
-      case Op.RCR: {
-        const a = this.read(ins.a!, s);
-        const c = this.read(ins.b!, s);
-        if (c.k === K_CONST && (c.n & 31) === 0) return NEXT;
-        if (op === Op.RCL || op === Op.RCR) this.useCf(s);
-        let r: AbsVal = derived(a);
-        if (a.k === K_CONST && c.k === K_CONST) {
-          const n = c.n & 31;
-          const bits = ins.size * 8;
-          const x = a.n;
-          if (op === Op.SHL) r = cnst(mask(x << n, ins.size));
-          else if (op === Op.SHR) r = cnst(mask(mask(x, ins.size) >>> n, ins.size));
-          else if (op === Op.SAR) r = cnst(mask(signExtend(x, ins.size) >> n, ins.size));
-          else if (op === Op.ROL && ins.size === 4) r = cnst((x << n) | (x >>> (bits - n)));
-          else if (op === Op.ROR && ins.size === 4) r = cnst((x >>> n) | (x << (bits - n)));
-        }
-        this.write(ins.a!, r, s, i, ctx, observe);
-        if (isEcx(ins.a!)) s.ecxDef = -1;
-        this.clobberCf(s, i, ctx, observe, CF_ANY);
-        s.flags = op === Op.SHL || op === Op.SHR || op === Op.SAR ? resultFlags(r, ins.size) : null;
         return NEXT;
       }
       case Op.MUL:
@@ -267,16 +335,12 @@ export abstract class Interpreter {
         this.setReg(s, EAX, a.k === K_CONST ? cnst(op === Op.CWDE ? signExtend(a.n, 2) : (a.n & 0xffff0000) | (signExtend(a.n, 1) & 0xffff)) : derived(a));
         return NEXT;
       }
-      case Op.JMP:
-        return this.jump(ins.target, s);
       case Op.JMP_INDIRECT: {
         const t = this.indirectTarget(ins.a!, s);
         if (t >= 0) return this.jump(t, s);
         if (observe) this.facts.unresolvedJumps.push({ index: i, ctx });
         return this.opaqueReturn(s);
       }
-      case Op.JCC:
-        return this.branch(i, ins, s);
       case Op.LOOP:
       case Op.LOOPZ:
       case Op.LOOPNZ: {
@@ -293,8 +357,6 @@ export abstract class Interpreter {
         if (c.k === K_CONST) return this.jump(c.n === 0 ? ins.target : i + 1, s);
         return this.fork(ins.target, s.clone(), i + 1, s);
       }
-      case Op.CALL:
-        return this.call(i, ins.target, s, ctx, observe);
       case Op.CALL_INDIRECT: {
         const t = this.indirectTarget(ins.a!, s);
         if (t >= 0) return this.call(i, t, s, ctx, observe);
@@ -302,47 +364,10 @@ export abstract class Interpreter {
         this.opaqueCall(s);
         return NEXT;
       }
-      case Op.RET: {
-        if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
-        this.setReg(s, ESP, addConst(s.regs[ESP]!, 4 + ins.extra), false);
-        s.flags = null;
-        return RETURN;
-      }
-      case Op.VXDCALL:
-      case Op.VXDJMP:
-        return this.service(i, ins, s, ctx, rootFrame, observe);
-      case Op.CLC:
-      case Op.STC:
-        this.clobberCf(s, i, ctx, observe, op === Op.CLC ? CF0 : CF1);
-        return NEXT;
       case Op.CMC:
         this.useCf(s);
         s.cf = (s.cf & CF0 ? CF1 : 0) | (s.cf & CF1 ? CF0 : 0) | (s.cf & CF_ANY);
         return NEXT;
-      case Op.CLD:
-        s.df = CF0;
-        return NEXT;
-      case Op.STD:
-        s.df = CF1;
-        return NEXT;
-      case Op.LODS:
-      case Op.STOS:
-      case Op.MOVS:
-      case Op.CMPS:
-      case Op.SCAS: {
-        if (ins.extra !== 0) {
-          s.ecxDef = -1;
-          this.setReg(s, ECX, TOP);
-        }
-        if (op === Op.LODS) this.setReg(s, EAX, TOP);
-        if (op !== Op.STOS && op !== Op.SCAS) this.setReg(s, Reg.ESI, TOP);
-        if (op !== Op.LODS) this.setReg(s, Reg.EDI, TOP);
-        if (op === Op.CMPS || op === Op.SCAS) {
-          this.clobberCf(s, i, ctx, observe, CF_ANY);
-          s.flags = null;
-        }
-        return NEXT;
-      }
       case Op.SETCC:
       case Op.CMOVCC: {
         if (condUsesCf(ins.extra)) this.useCf(s);
@@ -405,10 +430,6 @@ export abstract class Interpreter {
       case Op.TRAP:
         this.trap(i, s, ctx, observe);
         return NEXT;
-      case Op.TRACE_OUT:
-      case Op.NOP:
-      case Op.CLI:
-      case Op.STI:
       default:
         return NEXT;
     }
@@ -420,65 +441,29 @@ export abstract class Interpreter {
     const dst = ins.a!;
     const src = ins.b!;
     const same = dst.kind === "reg" && src.kind === "reg" && dst.reg === src.reg && dst.size === src.size && dst.high === src.high;
-    if ((op === Op.XOR || op === Op.SUB) && same) {
-      // The zeroing idiom: the old value does not matter.
-      this.write(dst, cnst(0), s, i, ctx, observe);
-      if (isEcx(dst)) s.ecxDef = i;
-      this.clobberCf(s, i, ctx, observe, CF0);
-      s.flags = resultFlags(cnst(0), size);
-      return NEXT;
-    }
+    if ((op === Op.XOR || op === Op.SUB) && same) return this.zero(i, dst, size, s, ctx, observe);
     if (op === Op.ADC || op === Op.SBB) this.useCf(s);
     const a = this.read(dst, s);
     const b = this.read(src, s);
-    let r: AbsVal = TOP;
-    let cf = CF_ANY;
-    if (a.k === K_CONST && b.k === K_CONST) {
-      const x = mask(a.n, size);
-      const y = mask(b.n, size);
-      switch (op) {
-        case Op.ADD:
-          r = cnst(mask(x + y, size));
-          cf = x + y > mask(-1, size) ? CF1 : CF0;
-          break;
-        case Op.SUB:
-        case Op.CMP:
-          r = cnst(mask(x - y, size));
-          cf = x < y ? CF1 : CF0;
-          break;
-        case Op.AND:
-        case Op.TEST:
-          r = cnst(x & y);
-          cf = CF0;
-          break;
-        case Op.OR:
-          r = cnst(x | y);
-          cf = CF0;
-          break;
-        case Op.XOR:
-          r = cnst(x ^ y);
-          cf = CF0;
-          break;
-        default:
-          r = TOP;
-      }
-    } else {
-      if (op === Op.AND || op === Op.OR || op === Op.XOR || op === Op.TEST) cf = CF0;
-      if (size === 4 && b.k === K_CONST && a.k === K_SYM && (op === Op.ADD || op === Op.SUB)) r = sym(a.base, a.off + (op === Op.ADD ? b.n | 0 : -(b.n | 0)));
-      else if (op === Op.OR && b.k === K_CONST && b.n === 0) r = a;
-      else if (op === Op.AND && b.k === K_CONST && mask(b.n, size) === mask(-1, size)) r = a;
-      else if (op === Op.OR && same) r = a;
-      else if (op === Op.AND && same) r = a;
-      else r = a.k === K_OPAQUE || b.k === K_OPAQUE ? OPAQUE : TOP;
-    }
+    const known = a.k === K_CONST && b.k === K_CONST;
+    const r = known ? foldAlu(op, mask(a.n, size), mask(b.n, size), size) : aluUnknown(op, a, b, size, same);
     if (op !== Op.CMP && op !== Op.TEST) {
       this.write(dst, r, s, i, ctx, observe);
       if (isEcx(dst)) s.ecxDef = -1;
     }
-    this.clobberCf(s, i, ctx, observe, cf);
+    this.clobberCf(s, i, ctx, observe, known ? foldCarry(op, mask(a.n, size), mask(b.n, size), size) : LOGIC_OP[op] ? CF0 : CF_ANY);
     if (op === Op.CMP || op === Op.SUB) s.flags = new FlagsSource("sub", a, b, size, op === Op.CMP && dst.kind === "reg" && dst.size === 4 ? dst.reg : -1);
-    else if (op === Op.TEST || op === Op.AND || op === Op.OR || op === Op.XOR) s.flags = new FlagsSource("logic", r, TOP, size, -1);
+    else if (LOGIC_OP[op]) s.flags = logicFlags(r, size);
     else s.flags = resultFlags(r, size);
+    return NEXT;
+  }
+
+  /** XOR r, r / SUB r, r: the old value does not matter. */
+  protected zero(i: number, dst: Operand, size: number, s: State, ctx: Ctx, observe: boolean): StepResult {
+    this.write(dst, ZERO, s, i, ctx, observe);
+    if (isEcx(dst)) s.ecxDef = i;
+    this.clobberCf(s, i, ctx, observe, CF0);
+    s.flags = resultFlags(ZERO, size);
     return NEXT;
   }
 
@@ -624,7 +609,8 @@ export abstract class Interpreter {
 
   /** An instruction sets CF without reading it: a pending result is lost here. */
   protected clobberCf(s: State, i: number, ctx: Ctx, observe: boolean, cf: number): void {
-    if (s.pending.length && observe) for (const id of s.pending) this.facts.carryLosses.push({ id, at: i, ctx });
+    const pending = s.pending;
+    if (pending.length && observe) for (let k = 0; k < pending.length; k++) this.facts.carryLosses.push({ id: pending[k]!, at: i, ctx });
     s.pending = NO_PENDING;
     s.cf = cf;
   }
@@ -681,6 +667,119 @@ export abstract class Interpreter {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** What `step` does with an operation: the frequent ones have a method (or a line) each, the rest share `rare`. */
+const enum Family {
+  Rare,
+  Nothing,
+  Mov,
+  Extend,
+  Lea,
+  Xchg,
+  Push,
+  Pop,
+  Alu,
+  IncDec,
+  Shift,
+  Jmp,
+  Jcc,
+  Call,
+  Ret,
+  Service,
+  ClearCarry,
+  SetCarry,
+  ClearDirection,
+  SetDirection,
+  Pushad,
+  Popad,
+  Pushfd,
+  Popfd,
+  String,
+}
+
+/** By opcode: its Family (a table, so that `step` switches over small dense numbers: one jump). */
+const FAMILY = new Uint8Array(256);
+const FAMILIES: readonly (readonly [Family, readonly number[]])[] = [
+  [Family.Nothing, [Op.TRACE_OUT, Op.NOP, Op.CLI, Op.STI]],
+  [Family.Mov, [Op.MOV]],
+  [Family.Extend, [Op.MOVZX, Op.MOVSX]],
+  [Family.Lea, [Op.LEA]],
+  [Family.Xchg, [Op.XCHG]],
+  [Family.Push, [Op.PUSH]],
+  [Family.Pop, [Op.POP]],
+  [Family.Alu, [Op.ADD, Op.ADC, Op.SUB, Op.SBB, Op.AND, Op.OR, Op.XOR, Op.CMP, Op.TEST]],
+  [Family.IncDec, [Op.INC, Op.DEC]],
+  [Family.Shift, [Op.SHL, Op.SHR, Op.SAR, Op.ROL, Op.ROR, Op.RCL, Op.RCR]],
+  [Family.Jmp, [Op.JMP]],
+  [Family.Jcc, [Op.JCC]],
+  [Family.Call, [Op.CALL]],
+  [Family.Ret, [Op.RET]],
+  [Family.Service, [Op.VXDCALL, Op.VXDJMP]],
+  [Family.ClearCarry, [Op.CLC]],
+  [Family.SetCarry, [Op.STC]],
+  [Family.ClearDirection, [Op.CLD]],
+  [Family.SetDirection, [Op.STD]],
+  [Family.Pushad, [Op.PUSHAD]],
+  [Family.Popad, [Op.POPAD]],
+  [Family.Pushfd, [Op.PUSHFD]],
+  [Family.Popfd, [Op.POPFD]],
+  [Family.String, [Op.LODS, Op.STOS, Op.MOVS, Op.CMPS, Op.SCAS]],
+];
+for (const [family, ops] of FAMILIES) for (const op of ops) FAMILY[op] = family;
+
+
+/** AND, OR, XOR, TEST by opcode: they clear CF and OF. */
+const LOGIC_OP = new Uint8Array(256);
+for (const op of [Op.AND, Op.OR, Op.XOR, Op.TEST]) LOGIC_OP[op] = 1;
+
+const ZERO = cnst(0);
+
+/** The result of an ALU operation on two known values (masked to the operand size). */
+function foldAlu(op: number, x: number, y: number, size: number): AbsVal {
+  switch (op) {
+    case Op.ADD:
+      return cnst(mask(x + y, size));
+    case Op.SUB:
+    case Op.CMP:
+      return cnst(mask(x - y, size));
+    case Op.AND:
+    case Op.TEST:
+      return cnst(x & y);
+    case Op.OR:
+      return cnst(x | y);
+    case Op.XOR:
+      return cnst(x ^ y);
+    default:
+      return TOP;
+  }
+}
+
+/** CF after an ALU operation on two known values (masked to the operand size). */
+function foldCarry(op: number, x: number, y: number, size: number): number {
+  switch (op) {
+    case Op.ADD:
+      return x + y > mask(-1, size) ? CF1 : CF0;
+    case Op.SUB:
+    case Op.CMP:
+      return x < y ? CF1 : CF0;
+    case Op.AND:
+    case Op.TEST:
+    case Op.OR:
+    case Op.XOR:
+      return CF0;
+    default:
+      return CF_ANY;
+  }
+}
+
+/** The result of an ALU operation when one of its operands is not a known number. */
+function aluUnknown(op: number, a: AbsVal, b: AbsVal, size: number, same: boolean): AbsVal {
+  if (size === 4 && b.k === K_CONST && a.k === K_SYM && (op === Op.ADD || op === Op.SUB)) return sym(a.base, a.off + (op === Op.ADD ? b.n | 0 : -(b.n | 0)));
+  if (op === Op.OR && b.k === K_CONST && b.n === 0) return a;
+  if (op === Op.AND && b.k === K_CONST && mask(b.n, size) === mask(-1, size)) return a;
+  if ((op === Op.OR || op === Op.AND) && same) return a;
+  return a.k === K_OPAQUE || b.k === K_OPAQUE ? OPAQUE : TOP;
+}
 
 /** What CDQ and CWD write. */
 const EDX_32: RegOperand = { kind: "reg", reg: Reg.EDX, size: 4, high: false };
@@ -802,5 +901,5 @@ function decide(cond: number, s: State): boolean | undefined {
 export function opaqueExit(entry: State): State {
   const regs = entry.regs.slice();
   for (let r = 0; r < regs.length; r++) if (r !== EBP) regs[r] = r === ESP ? addConst(regs[r]!, 4) : OPAQUE;
-  return new State(regs, entry.segs.slice(), CF_ANY, NO_PENDING, CF_ANY, null, new Map(), ALL_WRITTEN, -1);
+  return new State(regs, entry.segs.slice(), CF_ANY, NO_PENDING, CF_ANY, null, NO_SLOTS, ALL_WRITTEN, -1);
 }

@@ -103,3 +103,25 @@ export interface AnalysisFacts {
   /** Instructions interpreted from the source because the IR could not express them (segment registers). */
   readonly interpreted: Set<number>;
 }
+
+/**
+ * Facts with empty lists of their own, sharing the lists in `shared` (a fixpoint's log shares those
+ * it never holds apart). Every facts object is made here, so that all have one shape.
+ */
+export function newFacts(shared: Pick<AnalysisFacts, "ctxs" | "callbacks" | "callbackEdges" | "calls" | "reached" | "interpreted">): AnalysisFacts {
+  return {
+    ctxs: shared.ctxs,
+    serviceCalls: [],
+    returns: [],
+    carryLosses: [],
+    notable: [],
+    stores: [],
+    callbacks: shared.callbacks,
+    segWrites: [],
+    unresolvedJumps: [],
+    callbackEdges: shared.callbackEdges,
+    calls: shared.calls,
+    reached: shared.reached,
+    interpreted: shared.interpreted,
+  };
+}

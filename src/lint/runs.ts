@@ -1,7 +1,7 @@
 // How one activation's blocks are visited: a fixpoint for code with loops, one forward pass for
 // code without, and a pass that only records facts (or a log of a fixpoint's facts, replayed).
 // Classes, not closures: one is made per activation.
-import type { AnalysisFacts, CallbackFact, Ctx } from "./observations.js";
+import { newFacts, type AnalysisFacts, type CallbackFact, type Ctx } from "./observations.js";
 import { State } from "./values.js";
 
 /** Where a walk hands its successors and returns (classes, not closures: one is made per activation). */
@@ -31,10 +31,11 @@ export class FixpointRun extends Run {
     this.work = [entry];
   }
   private enqueue(target: number): void {
-    let k = this.work.length;
-    while (k > 0 && this.work[k - 1]! < target) k--;
-    if (k > 0 && this.work[k - 1] === target) return;
-    this.work.splice(k, 0, target);
+    const work = this.work;
+    let k = work.length;
+    while (k > 0 && work[k - 1]! < target) k--;
+    if (k > 0 && work[k - 1] === target) return;
+    insertAt(work, k, target);
   }
   edge(target: number, s: State): void {
     const old = this.inStates.get(target);
@@ -79,10 +80,17 @@ export class ForwardRun extends Run {
     while (k > 0 && this.starts[k - 1]! < target) k--;
     if (k > 0 && this.starts[k - 1] === target) this.states[k - 1] = State.join(this.states[k - 1]!, s);
     else {
-      this.starts.splice(k, 0, target);
-      this.states.splice(k, 0, s);
+      insertAt(this.starts, k, target);
+      insertAt(this.states, k, s);
     }
   }
+}
+
+/** `list.splice(k, 0, v)` without the array splice makes of what it removes. */
+function insertAt<T>(list: T[], k: number, v: T): void {
+  list.push(v);
+  for (let j = list.length - 1; j > k; j--) list[j] = list[j - 1]!;
+  list[k] = v;
 }
 
 /** The second pass over a fixpoint's final states: only facts are recorded. */
@@ -104,26 +112,37 @@ export class FactLog {
   private readonly logged: unknown[][];
   /** Per block start: where its latest walk's extent is in `bounds`. */
   private readonly extents = new Map<number, number>();
-  /** Extents of walks: for each, the length of every logged array before the walk, then after it. */
-  private readonly bounds: number[] = [];
+  /** Extents of walks: for each, the length of every logged array before the walk, then after it (`used` of them in use). */
+  private bounds = new Int32Array(1024);
+  private used = 0;
 
   constructor(real: AnalysisFacts) {
-    this.facts = { ...real, serviceCalls: [], returns: [], carryLosses: [], notable: [], stores: [], segWrites: [], unresolvedJumps: [] };
+    this.facts = newFacts(real);
     const f = this.facts;
     this.logged = [f.serviceCalls, f.returns, f.carryLosses, f.notable, f.stores, f.segWrites, f.unresolvedJumps, this.callbacks];
   }
 
   /** Before a walk of a block: where its extent will be. */
   begin(): number {
-    const at = this.bounds.length;
-    for (const a of this.logged) this.bounds.push(a.length);
+    const at = this.used;
+    this.pushLengths();
     return at;
   }
 
   /** After the walk of `block` that began at `extent`: it replaces the block's earlier walks. */
   end(block: number, extent: number): void {
-    for (const a of this.logged) this.bounds.push(a.length);
+    this.pushLengths();
     this.extents.set(block, extent);
+  }
+
+  private pushLengths(): void {
+    const logged = this.logged;
+    if (this.used + logged.length > this.bounds.length) {
+      const grown = new Int32Array(this.bounds.length * 2);
+      grown.set(this.bounds);
+      this.bounds = grown;
+    }
+    for (let k = 0; k < logged.length; k++) this.bounds[this.used++] = logged[k]!.length;
   }
 
   /** Adds the latest walks' facts to `real`, block by block, scheduling the callbacks; then empties the log. */
@@ -145,8 +164,8 @@ export class FactLog {
   }
 
   clear(): void {
-    for (const a of this.logged) a.length = 0;
+    for (let k = 0; k < this.logged.length; k++) this.logged[k]!.length = 0;
     this.extents.clear();
-    this.bounds.length = 0;
+    this.used = 0;
   }
 }

@@ -179,12 +179,35 @@ export class FlagsSource {
 
 /** The flags say only whether `a` (the result of the last instruction) is zero or negative. */
 export function resultFlags(a: AbsVal, size: number): FlagsSource {
-  return new FlagsSource("result", a, TOP, size as 1 | 2 | 4, -1);
+  const k = sharedFlagsIndex(a, size);
+  if (k < 0) return new FlagsSource("result", a, TOP, size as 1 | 2 | 4, -1);
+  return (SHARED_RESULT_FLAGS[k] ??= new FlagsSource("result", a, TOP, size as 1 | 2 | 4, -1));
+}
+
+/** The flags of AND, OR, XOR or TEST with result `a`: ZF and SF from `a`, CF = OF = 0. */
+export function logicFlags(a: AbsVal, size: number): FlagsSource {
+  const k = sharedFlagsIndex(a, size);
+  if (k < 0) return new FlagsSource("logic", a, TOP, size as 1 | 2 | 4, -1);
+  return (SHARED_LOGIC_FLAGS[k] ??= new FlagsSource("logic", a, TOP, size as 1 | 2 | 4, -1));
+}
+
+// Flags sources are immutable: those about a value made once (TOP, OPAQUE, a small constant) are
+// made once too, by value and operand size.
+const SHARED_RESULT_FLAGS: (FlagsSource | undefined)[] = [];
+const SHARED_LOGIC_FLAGS: (FlagsSource | undefined)[] = [];
+
+/** Where the shared flags source about `a` is kept, or -1 when `a` is not a value made once. */
+function sharedFlagsIndex(a: AbsVal, size: number): number {
+  const slot = a === TOP ? 0 : a === OPAQUE ? 1 : a.k === K_CONST && a.n < SMALL.length && a === SMALL[a.n] ? 2 + a.n : -1;
+  return slot < 0 ? -1 : slot * 5 + size;
 }
 
 export const SEGS = ["ES", "CS", "SS", "DS", "FS", "GS"] as const;
 export const REGS = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"] as const;
 export const ESP = 4;
+
+/** No stack slots: shared by the states that start without any (copied on their first write). */
+export const NO_SLOTS: ReadonlyMap<number, AbsVal> = new Map();
 
 /**
  * The machine state at one instruction. The register and segment-register arrays are shared
@@ -213,16 +236,16 @@ export class State {
   /** Instruction that loaded ECX with a value nothing has read yet, or -1. */
   ecxDef: number;
 
-  /** `regs` and `segs` become this state's own: nobody else may hold them. */
-  constructor(regs: AbsVal[], segs: AbsVal[], cf: number, pending: readonly number[], df: number, flags: FlagsSource | null, slots: Map<number, AbsVal>, written: number, ecxDef: number) {
+  /** `regs`, `segs` and `slots` (unless NO_SLOTS) become this state's own: nobody else may hold them. */
+  constructor(regs: AbsVal[], segs: AbsVal[], cf: number, pending: readonly number[], df: number, flags: FlagsSource | null, slots: ReadonlyMap<number, AbsVal>, written: number, ecxDef: number) {
     this.regs = regs;
     this.segs = segs;
     this.cf = cf;
     this.pending = pending;
     this.df = df;
     this.flags = flags;
-    this.slots = slots;
-    this.ownSlots = true;
+    this.slots = slots as Map<number, AbsVal>;
+    this.ownSlots = slots !== NO_SLOTS;
     this.ownRegs = true;
     this.ownSegs = true;
     this.written = written;
@@ -275,8 +298,8 @@ export class State {
   }
 
   /** Use `slots` (someone else's) until a write: copied then. */
-  adoptSlots(slots: Map<number, AbsVal>): void {
-    this.slots = slots;
+  adoptSlots(slots: ReadonlyMap<number, AbsVal>): void {
+    this.slots = slots as Map<number, AbsVal>;
     this.ownSlots = false;
   }
 
@@ -319,10 +342,12 @@ export class State {
     if (this.cf !== o.cf || this.df !== o.df || this.written !== o.written || this.ecxDef !== o.ecxDef) return false;
     if (!samePending(this.pending, o.pending)) return false;
     if (!sameVals(this.regs, o.regs) || !sameVals(this.segs, o.segs)) return false;
-    if (this.slots.size !== o.slots.size) return false;
-    for (const [k, v] of this.slots) {
-      const w = o.slots.get(k);
-      if (!w || !eqVal(v, w)) return false;
+    if (this.slots !== o.slots) {
+      if (this.slots.size !== o.slots.size) return false;
+      for (const [k, v] of this.slots) {
+        const w = o.slots.get(k);
+        if (!w || !eqVal(v, w)) return false;
+      }
     }
     const f = this.flags;
     const g = o.flags;
@@ -338,9 +363,9 @@ export function sameVals(a: readonly AbsVal[], b: readonly AbsVal[]): boolean {
 }
 
 /** The stack slots both maps hold, with their values joined. */
-function joinSlots(a: Map<number, AbsVal>, b: Map<number, AbsVal>): Map<number, AbsVal> {
+function joinSlots(a: Map<number, AbsVal>, b: Map<number, AbsVal>): ReadonlyMap<number, AbsVal> {
+  if (a.size === 0 || b.size === 0) return NO_SLOTS;
   const out = new Map<number, AbsVal>();
-  if (a.size === 0 || b.size === 0) return out;
   for (const k of a.keys()) {
     const w = b.get(k);
     if (w) out.set(k, joinVal(a.get(k)!, w));
