@@ -8,9 +8,9 @@
 // - Lint runs hundreds of functions over one large program once. V8 watches which allocation sites'
 //   objects survive and, when it starts allocating them in the old generation, throws away the
 //   optimised code of every function that allocates there: ten of the front end's hottest functions,
-//   twice per run, each compiled again. Without that, and without loop peeling, the optimising
-//   compiler did 12% less work on the benchmark (valgrind's instruction count, single-threaded) and
-//   the main thread's CPU time fell by a tenth.
+//   twice per run, each compiled again. Without that, and without loop peeling, a lint of the
+//   benchmark source executed 7% fewer instructions (bench/lint-work.mjs), and the main thread's CPU
+//   time fell by a tenth to a sixth in alternating runs.
 import { setFlagsFromString } from "node:v8";
 
 export function tuneCompiler(command: string | undefined): void {
