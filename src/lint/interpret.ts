@@ -9,6 +9,7 @@ import { registerByName, SEGMENT_REGISTERS } from "../front/registers.js";
 import type { Expr } from "../front/ast.js";
 import type { LintProgram } from "./program.js";
 import { newFacts, type AnalysisFacts, type Ctx } from "./observations.js";
+import { FAMILY, Family } from "./op-families.js";
 import {
   CF0,
   CF1,
@@ -667,65 +668,6 @@ export abstract class Interpreter {
 }
 
 // ------------------------------------------------------------------ helpers
-
-/** What `step` does with an operation: the frequent ones have a method (or a line) each, the rest share `rare`. */
-const enum Family {
-  Rare,
-  Nothing,
-  Mov,
-  Extend,
-  Lea,
-  Xchg,
-  Push,
-  Pop,
-  Alu,
-  IncDec,
-  Shift,
-  Jmp,
-  Jcc,
-  Call,
-  Ret,
-  Service,
-  ClearCarry,
-  SetCarry,
-  ClearDirection,
-  SetDirection,
-  Pushad,
-  Popad,
-  Pushfd,
-  Popfd,
-  String,
-}
-
-/** By opcode: its Family (a table, so that `step` switches over small dense numbers: one jump). */
-const FAMILY = new Uint8Array(256);
-const FAMILIES: readonly (readonly [Family, readonly number[]])[] = [
-  [Family.Nothing, [Op.TRACE_OUT, Op.NOP, Op.CLI, Op.STI]],
-  [Family.Mov, [Op.MOV]],
-  [Family.Extend, [Op.MOVZX, Op.MOVSX]],
-  [Family.Lea, [Op.LEA]],
-  [Family.Xchg, [Op.XCHG]],
-  [Family.Push, [Op.PUSH]],
-  [Family.Pop, [Op.POP]],
-  [Family.Alu, [Op.ADD, Op.ADC, Op.SUB, Op.SBB, Op.AND, Op.OR, Op.XOR, Op.CMP, Op.TEST]],
-  [Family.IncDec, [Op.INC, Op.DEC]],
-  [Family.Shift, [Op.SHL, Op.SHR, Op.SAR, Op.ROL, Op.ROR, Op.RCL, Op.RCR]],
-  [Family.Jmp, [Op.JMP]],
-  [Family.Jcc, [Op.JCC]],
-  [Family.Call, [Op.CALL]],
-  [Family.Ret, [Op.RET]],
-  [Family.Service, [Op.VXDCALL, Op.VXDJMP]],
-  [Family.ClearCarry, [Op.CLC]],
-  [Family.SetCarry, [Op.STC]],
-  [Family.ClearDirection, [Op.CLD]],
-  [Family.SetDirection, [Op.STD]],
-  [Family.Pushad, [Op.PUSHAD]],
-  [Family.Popad, [Op.POPAD]],
-  [Family.Pushfd, [Op.PUSHFD]],
-  [Family.Popfd, [Op.POPFD]],
-  [Family.String, [Op.LODS, Op.STOS, Op.MOVS, Op.CMPS, Op.SCAS]],
-];
-for (const [family, ops] of FAMILIES) for (const op of ops) FAMILY[op] = family;
 
 
 /** AND, OR, XOR, TEST by opcode: they clear CF and OF. */
