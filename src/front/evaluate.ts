@@ -439,10 +439,11 @@ export class Evaluator {
       if (regSide) {
         const other = regSide === a ? b : a;
         this.requireConstant(other, span);
-        const scale = other.c | 0;
+        const scale = other.c;
         if (![1, 2, 4, 8].includes(scale)) fail(diag("bad-operand", span, `an index register can be scaled by 1, 2, 4 or 8, not ${scale}`));
         const v = constant(0);
-        this.addRegister(v, regSide.reg!, scale, span);
+        // `| 0`: a small integer, even when the constant part it came from is kept as a double.
+        this.addRegister(v, regSide.reg!, scale | 0, span);
         if (v.base && scale === 1) return v;
         return v;
       }

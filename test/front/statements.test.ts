@@ -239,4 +239,12 @@ describe("operands", () => {
     const r = run(["Table dd 10, 20, 30, 40", "mov esi, 2", "mov eax, Table[esi*4]", "lea ebx, Table", "mov ecx, [ebx+esi*4+4]", "mov edx, [Table+4]", "ret"].join("\n"));
     expect([r.registers.eax, r.registers.ecx, r.registers.edx]).toEqual([30, 40, 20]);
   });
+
+  it("scales an index by 1, 2, 4 or 8 only, written either way round", () => {
+    const r = run(["mov eax, 3", "mov ebx, 5", "lea ecx, [eax+ebx*2+1]", "lea edx, [8*ebx+eax]", "ret"].join("\n"));
+    expect([r.registers.ecx, r.registers.edx]).toEqual([14, 43]);
+    const e = errors(asm("lea eax, [eax+ebx*3]\n").diagnostics);
+    expect(e[0]).toMatchObject({ name: "bad-operand", message: "an index register can be scaled by 1, 2, 4 or 8, not 3" });
+    expect(e[0]!.span).toMatchObject({ line: 1, column: 15, endColumn: 20 });
+  });
 });
