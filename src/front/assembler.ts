@@ -517,9 +517,8 @@ export class Assembler {
   }
 
   setSymbol(sym: Sym): void {
-    const existing = this.unit.symbols.get(sym.name);
-    if (existing && existing.kind !== "extern") this.duplicate(sym.name, sym.span, existing);
-    else this.unit.symbols.set(sym);
+    const existing = this.unit.symbols.define(sym);
+    if (existing) this.duplicate(sym.name, sym.span, existing);
   }
 
   private duplicate(name: string, span: SourceSpan | null, existing: Sym): void {

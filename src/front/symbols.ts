@@ -35,17 +35,9 @@ export type Sym =
   | { readonly kind: "extern"; readonly name: string; readonly size: number; readonly span: SourceSpan | null }
   | { readonly kind: "macro"; readonly name: string; readonly def: MacroDef; readonly span: SourceSpan | null };
 
-/** Upper-case spellings already worked out (names are looked up many times each); bounded. */
-const UPPER = new Map<string, string>();
-
 /** A name in upper case (the keys of the table). */
 export function upper(name: string): string {
-  let u = UPPER.get(name);
-  if (u === undefined) {
-    u = name.toUpperCase();
-    if (UPPER.size < 1 << 16) UPPER.set(name, u);
-  }
-  return u;
+  return name.toUpperCase();
 }
 
 export class SymbolTable {
@@ -69,7 +61,20 @@ export class SymbolTable {
 
   set(sym: Sym): void {
     const key = upper(sym.name);
-    if (this.map.get(key)?.kind === "text") this.textCount--;
+    this.put(key, sym, this.map.get(key));
+  }
+
+  /** Defines `sym` unless its name holds a symbol other than an extern already: that one is returned then. */
+  define(sym: Sym): Sym | undefined {
+    const key = upper(sym.name);
+    const existing = this.map.get(key);
+    if (existing && existing.kind !== "extern") return existing;
+    this.put(key, sym, existing);
+    return undefined;
+  }
+
+  private put(key: string, sym: Sym, replaced: Sym | undefined): void {
+    if (replaced?.kind === "text") this.textCount--;
     if (sym.kind === "text") this.textCount++;
     this.map.set(key, sym);
   }
