@@ -10,4 +10,6 @@ export const ExitCode = {
   RUNTIME_FAULT: 3,
   /** The program broke a rule of the DDK that the simulated VMM enforces, or called Fatal_Error. */
   VMM_VIOLATION: 4,
+  /** vmmasm itself failed (a bug, reported as such): the conventional EX_SOFTWARE. */
+  INTERNAL_ERROR: 70,
 } as const;

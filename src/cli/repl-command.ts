@@ -7,6 +7,7 @@ import { parseNumber, printDiagnostics, type Printer } from "./io.js";
 import { parseDefines } from "./run-command.js";
 import { startRepl } from "../repl/repl.js";
 import { goOnAfterReturn } from "./streams.js";
+import { reportInternalError } from "./start.js";
 
 export interface ReplCommandOptions {
   readonly vms?: string;
@@ -35,10 +36,7 @@ export function replCommand(files: readonly string[], opts: ReplCommandOptions, 
     (code) => {
       process.exitCode = code;
     },
-    (e: unknown) => {
-      process.stderr.write(`vmmasm: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-      process.exitCode = 70;
-    },
+    (e: unknown) => reportInternalError(e),
   );
   return ExitCode.OK;
 }

@@ -8,20 +8,7 @@ import { runProgram } from "../run/run-program.js";
 import { vmmIncSymbols } from "../vmm/vmm-inc.js";
 import { buildCli, main } from "./main.js";
 import { warmUpLint } from "../lint/warm-up.js";
-import { exitOnceFlushed, quietOnClosedPipe } from "./streams.js";
-import { tuneCompiler } from "./compiler-tuning.js";
-
-function start(args: readonly string[], cli?: ReturnType<typeof buildCli>): void {
-  tuneCompiler(args[0]);
-  quietOnClosedPipe();
-  try {
-    process.exitCode = cli ? cli.run(args) : main(args);
-  } catch (e) {
-    process.stderr.write(`vmmasm: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\nPlease report this with the input that caused it.\n`);
-    process.exitCode = 70;
-  }
-  exitOnceFlushed(typeof process.exitCode === "number" ? process.exitCode : 0);
-}
+import { startCli } from "./start.js";
 
 if (startupSnapshot.isBuildingSnapshot()) {
   lineParser();
@@ -32,7 +19,7 @@ if (startupSnapshot.isBuildingSnapshot()) {
   warmUpLint();
   const cli = buildCli();
   // Started from the snapshot, argv holds no script path: [node, ...arguments].
-  startupSnapshot.setDeserializeMainFunction(() => start(process.argv.slice(1), cli));
+  startupSnapshot.setDeserializeMainFunction(() => startCli(process.argv.slice(1), (args) => cli.run(args)));
 } else {
-  start(process.argv.slice(2));
+  startCli(process.argv.slice(2), main);
 }
