@@ -291,17 +291,15 @@ const CLOSERS = new Set([T.RParen.tokenTypeIdx, T.RBracket.tokenTypeIdx]);
 const PREFIXES = new Set([T.Plus.tokenTypeIdx, T.Minus.tokenTypeIdx, T.KwNot.tokenTypeIdx, T.KwPtr.tokenTypeIdx]);
 const OPERANDS = new Set([T.NumberLit.tokenTypeIdx, T.StringLit.tokenTypeIdx, T.Identifier.tokenTypeIdx, T.AngleText.tokenTypeIdx, T.DotName.tokenTypeIdx]);
 
-/**
- * How deep a line makes the parsers recurse, roughly: 10 for each open parenthesis or bracket, 1
- * for each prefix operator still waiting for its operand. A line deeper than MAX_NESTING is not
- * given to a parser (JavaScript's stack overflowing inside Chevrotain leaves it in a bad state).
- */
-/** Would the line make the parsers recurse deeper than MAX_NESTING? */
+/** Would the line make the parsers recurse deeper than MAX_NESTING? Such a line is not given to a
+ *  parser (JavaScript's stack overflowing inside Chevrotain leaves it in a bad state). */
 export function nestsTooDeep(tokens: readonly IToken[]): boolean {
   // Each token adds at most 10: a short line (nearly every line) cannot come near the bound.
   return tokens.length * 10 > MAX_NESTING && nestingDepth(tokens) > MAX_NESTING;
 }
 
+/** How deep a line makes the parsers recurse, roughly: 10 for each open parenthesis or bracket, 1
+ *  for each prefix operator still waiting for its operand. */
 function nestingDepth(tokens: readonly IToken[]): number {
   const pending: number[] = [0];
   let sum = 0;

@@ -572,13 +572,14 @@ export class Assembler {
     // Most values are read from the line's own tokens; the raw text is cut out only when needed.
     const parsed = toks.length > 2 && toks[2]!.image[0] !== "<" && !nestsTooDeep(toks) ? parseExpressionTokens(toks, 2, file) : null;
     let value: number | null;
+    let rest: string | null = null;
     if (parsed) value = this.constantOf(parsed);
     else {
-      const rest = this.restAfter(line, toks[1]!);
+      rest = this.restAfter(line, toks[1]!);
       if (rest.startsWith("<") && rest.endsWith(">")) return this.defineText(nameTok, stripAngles(rest), span);
       value = this.tryConstant(rest, span);
     }
-    if (value === null) return this.defineText(nameTok, this.restAfter(line, toks[1]!), span);
+    if (value === null) return this.defineText(nameTok, rest ?? this.restAfter(line, toks[1]!), span);
     if (existing) {
       if (existing.kind === "equate" && (existing.value >>> 0) === (value >>> 0)) return;
       this.duplicate(name, span, existing);
@@ -985,7 +986,6 @@ class UnitContext implements EvalContext {
     );
   }
 }
-
 
 /** The origin of an instruction written in the source (shared: most instructions have none). */
 const NO_ORIGIN: readonly string[] = Object.freeze([]);

@@ -2,7 +2,7 @@
 // brackets), maybe a memory reference, maybe a size. Constant contexts (EQU, IF, DUP) insist
 // that nothing but the constant is present.
 import { discardLineParser } from "../../grammar/parser.js";
-import { REG_NAMES16, REG_NAMES32, REG_NAMES8_HIGH, REG_NAMES8_LOW, type SourceSpan } from "../ir/types.js";
+import type { SourceSpan } from "../ir/types.js";
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Expr } from "./ast.js";
 import { registerByName, SEGMENT_REGISTERS, type RegisterRef } from "./registers.js";
@@ -92,15 +92,6 @@ function copyValue(v: Value): Value {
     short: v.short,
     segReg: v.segReg,
   };
-}
-
-/** Registers by the spellings sources use most: all lower case or all upper case. */
-const spellings = new Map<string, RegisterRef>();
-export const REGISTER_SPELLINGS: ReadonlyMap<string, RegisterRef> = spellings;
-for (const n of [...REG_NAMES32, ...REG_NAMES16, ...REG_NAMES8_LOW, ...REG_NAMES8_HIGH]) {
-  const r = registerByName(n)!;
-  spellings.set(n, r);
-  spellings.set(n.toUpperCase(), r);
 }
 
 /** The longest name that can be a register or another name with a meaning of its own (`$`, `?`,
@@ -278,19 +269,13 @@ export class Evaluator {
 
   /** A register, `$`, `?`, `@B` or `@F`; null for a symbol's name. */
   private reservedName(name: string, span: SourceSpan): Value | null {
-    const spelled = REGISTER_SPELLINGS.get(name);
-    if (spelled) {
-      const v = constant(0);
-      v.reg = spelled;
-      return v;
-    }
-    const upper = name.toUpperCase();
-    const r = registerByName(upper);
+    const r = registerByName(name);
     if (r) {
       const v = constant(0);
       v.reg = r;
       return v;
     }
+    const upper = name.toUpperCase();
     if (SEGMENT_REGISTERS.has(upper)) {
       const v = constant(0);
       v.segReg = upper;

@@ -16,8 +16,12 @@ REG_NAMES8_HIGH.forEach((n, i) => TABLE.set(n.toUpperCase(), { reg: i as Reg, si
 
 export const SEGMENT_REGISTERS: ReadonlySet<string> = new Set(["CS", "DS", "ES", "FS", "GS", "SS"]);
 
+/** Registers by the spellings sources use most, all lower case or all upper case: found without
+ *  upper-casing the name (every operand that names a register is looked up). */
+export const REGISTER_SPELLINGS: ReadonlyMap<string, RegisterRef> = new Map([...TABLE].flatMap(([upper, r]) => [[upper, r] as const, [r.name, r] as const]));
+
 export function registerByName(name: string): RegisterRef | undefined {
-  return TABLE.get(name.toUpperCase());
+  return REGISTER_SPELLINGS.get(name) ?? TABLE.get(name.toUpperCase());
 }
 
 export function isRegisterName(name: string): boolean {

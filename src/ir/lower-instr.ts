@@ -2,9 +2,9 @@
 // form and turned into register, memory and immediate operands.
 import { diag } from "../diagnostics/diagnostic.js";
 import type { Expr } from "../front/ast.js";
-import { constant, fail, REGISTER_SPELLINGS, type Evaluator, type Value } from "../front/evaluate.js";
+import { constant, fail, type Evaluator, type Value } from "../front/evaluate.js";
 import type { InstrItem } from "../front/program.js";
-import type { RegisterRef } from "../front/registers.js";
+import { REGISTER_SPELLINGS, type RegisterRef } from "../front/registers.js";
 import { MNEMONICS, mnemonicSpec, type MnemonicSpec } from "./mnemonics.js";
 import { Op, Reg, Rep, type ImmOperand, type Instr, type MemOperand, type Operand, type RegOperand, type Size, type SourceSpan } from "./types.js";
 

@@ -119,7 +119,7 @@ export class FactLog {
   constructor(real: AnalysisFacts) {
     this.facts = newFacts(real);
     const f = this.facts;
-    this.logged = [f.serviceCalls, f.returns, f.carryLosses, f.notable, f.stores, f.segWrites, f.unresolvedJumps, this.callbacks];
+    this.logged = [...walkLists(f), this.callbacks];
   }
 
   /** Before a walk of a block: where its extent will be. */
@@ -147,7 +147,7 @@ export class FactLog {
 
   /** Adds the latest walks' facts to `real`, block by block, scheduling the callbacks; then empties the log. */
   replay(real: AnalysisFacts, schedule: (cb: CallbackFact) => void): void {
-    const targets: unknown[][] = [real.serviceCalls, real.returns, real.carryLosses, real.notable, real.stores, real.segWrites, real.unresolvedJumps];
+    const targets = walkLists(real);
     const n = this.logged.length;
     const blocks = Int32Array.from(this.extents.keys()).sort();
     const b = this.bounds;
@@ -168,4 +168,9 @@ export class FactLog {
     this.extents.clear();
     this.used = 0;
   }
+}
+
+/** The lists of facts that a walk inside one procedure may add to, always in this order. */
+function walkLists(f: AnalysisFacts): unknown[][] {
+  return [f.serviceCalls, f.returns, f.carryLosses, f.notable, f.stores, f.segWrites, f.unresolvedJumps];
 }

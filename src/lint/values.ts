@@ -113,25 +113,6 @@ export function isConst(v: AbsVal): v is { readonly k: 0; readonly n: number } {
   return v.k === K_CONST;
 }
 
-export function valKey(v: AbsVal): string {
-  switch (v.k) {
-    case K_CONST:
-      return `c${v.n}`;
-    case K_SYM:
-      return `s${v.base}${v.off}`;
-    case K_HANDLE:
-      return `h${v.site}`;
-    case K_LOAD:
-      return `l${v.addr}`;
-    case K_TOP:
-      return "T";
-    case K_OPAQUE:
-      return "O";
-    case K_FLAGS:
-      return `f${v.cf}${v.pending.join(",")}`;
-  }
-}
-
 export const NO_PENDING: readonly number[] = [];
 
 export function samePending(a: readonly number[], b: readonly number[]): boolean {

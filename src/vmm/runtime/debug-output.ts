@@ -11,9 +11,12 @@ REG_NAMES8_HIGH.forEach((n, i) => REGS.set(n.toUpperCase(), { reg: i as Reg, siz
 
 const PLACEHOLDER = /([#?])(E[ABCD]X|E[SD]I|E[BS]P|[ABCD]X|[SD]I|[BS]P|[ABCD][LH])\b/gi;
 
+/** PLACEHOLDER without the global flag: `exec` then keeps no position between calls. */
+const ONE_PLACEHOLDER = new RegExp(PLACEHOLDER.source, "i");
+
 /** The first `#REG` or `?REG` placeholder in a debug string, or null. */
 export function firstPlaceholder(text: string): string | null {
-  return new RegExp(PLACEHOLDER.source, "i").exec(text)?.[0] ?? null;
+  return ONE_PLACEHOLDER.exec(text)?.[0] ?? null;
 }
 
 export function formatDebugString(text: string, cpu: Cpu): string {

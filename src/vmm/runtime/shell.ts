@@ -17,7 +17,7 @@ import type { Vmm } from "./vmm.js";
 const u = (v: number): number => v >>> 0;
 
 /** Longer text than this is taken to be a string without its terminating zero. */
-export const MESSAGE_TEXT_LIMIT = 4096;
+const MESSAGE_TEXT_LIMIT = 4096;
 
 function shellConstant(name: string): { value: number; meaning: string } {
   const c = SHELL_MESSAGE_CONSTANTS.find((x) => x.name === name);
