@@ -289,4 +289,6 @@ export const Layout = {
   MEMORY_SIZE: 16 * 1024 * 1024,
   /** Addresses below this fault (null-pointer page). */
   NULL_GUARD: 0x1000,
+  /** The default stack top lies this far below the end of memory. */
+  STACK_TOP_GAP: 0x1000,
 } as const;

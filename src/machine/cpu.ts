@@ -2,7 +2,7 @@
 // memory: instruction i has the code address codeBase + i, which is what CALL pushes and RET,
 // JMP_INDIRECT and CALL_INDIRECT accept. codeBase - 1 is the host-return sentinel: a RET that
 // pops it ends the current activation (run / callGuest), so activations nest through the host.
-import { Reg } from "../ir/types.js";
+import { Layout, Reg } from "../ir/types.js";
 import type { IrProgram, MemOperand, Operand, Size } from "../ir/types.js";
 import { decodeProgram } from "./decode.js";
 import type { DInstr } from "./decode.js";
@@ -31,7 +31,7 @@ export interface CpuOptions {
   host?: MachineHost;
   /** Default 10,000,000; executing more instructions than this faults with "step-limit". */
   maxSteps?: number;
-  /** Initial ESP and the stack-underflow bound (default: memory size - 0x1000). */
+  /** Initial ESP and the stack-underflow bound (default: memory size - Layout.STACK_TOP_GAP). */
   stackTop?: number;
   /** ESP below stackTop - stackSize is a stack overflow (default 1 MiB). */
   stackSize?: number;
@@ -100,7 +100,7 @@ export class Cpu {
     this.host = options.host ?? NO_HOST;
     this.onStep = options.onStep ?? null;
     this.checkStack = options.checkStack ?? true;
-    this.stackTop = (options.stackTop ?? this.memory.size - 0x1000) >>> 0;
+    this.stackTop = (options.stackTop ?? this.memory.size - Layout.STACK_TOP_GAP) >>> 0;
     this.stackLimit = Math.max(0, this.stackTop - (options.stackSize ?? 0x10_0000));
     this.R[Reg.ESP] = this.stackTop;
     this.code = decodeProgram(program);

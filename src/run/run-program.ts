@@ -162,15 +162,16 @@ export function runProgram(program: IrProgram, options: RunOptions = {}): RunRes
 /** The memory size asked for, if the program fits in it: a mistake here is the caller's, said plainly. */
 function checkedMemorySize(program: IrProgram, size: number | undefined): number {
   if (size === undefined) return Layout.MEMORY_SIZE;
-  // The data image, then at least a page of stack above it.
-  const needed = Layout.DATA_BASE + program.data.bytes.length + 2 * STACK_PAGE;
+  // The data image, then at least a page of stack above it, below the gap at the top of memory.
+  const needed = Layout.DATA_BASE + program.data.bytes.length + MIN_STACK + Layout.STACK_TOP_GAP;
   if (!Number.isInteger(size) || size < needed || size > 0x1_0000_0000) {
     throw new RangeError(`memorySize ${size} cannot hold this program: it needs a whole number of bytes from ${needed} (the data image ends at ${hexOf(Layout.DATA_BASE + program.data.bytes.length)}, and a stack goes above it) to 4 GiB`);
   }
   return size;
 }
 
-const STACK_PAGE = 0x1000;
+/** The least stack a program is given room for. */
+const MIN_STACK = 0x1000;
 
 function runTopLevel(vmm: Vmm, entry: { file: string; index: number }, options: RunOptions): void {
   const cpu = vmm.cpu;
