@@ -13,7 +13,7 @@ import { ConditionalStack } from "./conditionals.js";
 import { DataLayout } from "./data.js";
 import { Evaluator, FrontError, fail, isStackOverflow, tooDeep, type EvalContext, type Value } from "./evaluate.js";
 import { resolveInclude, type FileSystem, nodeFileSystem } from "./files.js";
-import { splitLines, streamLines, type SourceLine } from "./lines.js";
+import { splitLines, streamLines, type SourceLine, type SplitResult } from "./lines.js";
 import { parseMacroParams, splitArguments, stripAngles, substitute, takeLocals, type MacroDef } from "./macros.js";
 import type { CommentToken, DataItem, DeviceRecord, DispatchRecord, FrontResult, InstrItem, ProcRecord, Synthetic, Unit } from "./program.js";
 import { SymbolTable, type StrucInfo, type StrucField, type Sym } from "./symbols.js";
@@ -22,7 +22,7 @@ import { handleVxdMacro } from "./vxd-macros.js";
 import { isMnemonic } from "../ir/mnemonics.js";
 import { defineDeviceInc, defineVmmInc } from "./vmm-inc-symbols.js";
 import { suggest } from "./suggest.js";
-import { headWord } from "./head-words.js";
+import { headWord, type HeadWord } from "./head-words.js";
 import { parseMasmNumber } from "./numbers.js";
 
 export interface AssembleOptions {
@@ -180,6 +180,21 @@ export class Assembler {
   private expansionAborted = false;
   /** Where the last bound was reported, so that a REPT of a runaway macro reports it once. */
   private lastBoundReport = "";
+  /** Expansion texts already split into lines, by file and text: built-in macros (Assert_VM_Handle,
+   *  Push_Client_State …) and macros invoked with the same arguments expand to the same text again
+   *  and again, and lines are never changed once split. */
+  private readonly splitCache = new Map<string, SplitResult>();
+
+  private splitExpansion(text: string, file: string): SplitResult {
+    if (text.length > SPLIT_CACHE_TEXT) return splitLines(text, file);
+    const key = `${file}\0${text}`;
+    let split = this.splitCache.get(key);
+    if (split === undefined) {
+      split = splitLines(text, file);
+      if (this.splitCache.size < SPLIT_CACHE_ENTRIES) this.splitCache.set(key, split);
+    }
+    return split;
+  }
 
   /** Assembles text produced by a macro or built-in expansion, as if written at `span`. */
   expand(text: string, span: SourceSpan, what: string): void {
@@ -189,7 +204,7 @@ export class Assembler {
       return;
     }
     this.expandedChars += text.length;
-    const split = this.expandedChars <= EXPANSION_CHARS ? splitLines(text, span.file) : null;
+    const split = this.expandedChars <= EXPANSION_CHARS ? this.splitExpansion(text, span.file) : null;
     this.expandedLines += split ? split.lines.length : 0;
     if (!split || this.expandedLines > EXPANSION_LINES) {
       const message = `macro, repeat and text-equate expansions have produced more than ${split ? `${EXPANSION_LINES} lines` : `${EXPANSION_CHARS} characters`}, so \`${what}\` is not expanded`;
@@ -302,7 +317,7 @@ export class Assembler {
         if (second.tokenType === KwMacro || second.image.toUpperCase() === "MACRO") return this.defineMacro(toks[0]!, this.restAfter(line, second), line, file);
       }
       if (headTok && handleDirective(this, head, word!.directive, headTok, line, file, labelled)) return;
-      this.assembleParsed(file, line);
+      this.assembleParsed(file, line, word);
     } catch (e) {
       if (e instanceof FrontError) this.report(e.diagnostic.span ? e.diagnostic : { ...e.diagnostic, span: this.lineSpan(file, line, toks[0]!) });
       else if (isStackOverflow(e)) this.report(tooDeep(this.lineSpan(file, line, toks[0]!)));
@@ -316,12 +331,13 @@ export class Assembler {
     return stripComment(line.text.slice(col)).trim();
   }
 
-  private assembleParsed(file: string, line: SourceLine): void {
+  /** `word`: what the statement's first word is (after a label), as assembleLine found it. */
+  private assembleParsed(file: string, line: SourceLine, word: HeadWord | null): void {
     if (nestsTooDeep(line.tokens)) fail(tooDeep(this.lineSpan(file, line, line.tokens[0]!)));
     const fast = parseLine(line.tokens, file);
     if (fast) {
       if (fast.label) this.defineLabel(fast.label.name, fast.label.span);
-      if (fast.statement) this.statement(fast.statement, line, file);
+      if (fast.statement) this.statement(fast.statement, line, file, word);
       return;
     }
     // The fast parser does not take the line: the grammar's own parser reports why.
@@ -340,12 +356,12 @@ export class Assembler {
     for (const d of builder.errors) this.report(d);
     if (builder.errors.length > 0) return;
     if (parsed.label) this.defineLabel(parsed.label.name, parsed.label.span);
-    if (parsed.statement) this.statement(parsed.statement, line, file);
+    if (parsed.statement) this.statement(parsed.statement, line, file, word);
   }
 
   // ---------------------------------------------------------------- statements
 
-  private statement(s: Statement, line: SourceLine, file: string): void {
+  private statement(s: Statement, line: SourceLine, file: string, word: HeadWord | null): void {
     if (this.struc && s.kind === "named" && s.directive === "ENDS") return this.ends(s.name, s.nameSpan);
     if (this.struc && s.kind !== "command") return this.strucField(s);
     if (this.struc && s.kind === "command") {
@@ -361,7 +377,7 @@ export class Assembler {
         return this.defineData(s.name, s.nameSpan, 0, s.operands, s.span, type.info);
       }
       case "command":
-        return this.command(s, line, file);
+        return this.command(s, line, file, word ?? headWord(s.head));
     }
   }
 
@@ -405,8 +421,7 @@ export class Assembler {
     }
   }
 
-  private command(s: Extract<Statement, { kind: "command" }>, line: SourceLine, file: string): void {
-    const word = headWord(s.head);
+  private command(s: Extract<Statement, { kind: "command" }>, line: SourceLine, file: string, word: HeadWord): void {
     const head = word.upper;
     const sym = this.unit.symbols.getUpper(head);
     if (sym?.kind === "macro") return this.invokeMacro(sym.def, line, s);
@@ -897,6 +912,9 @@ export class Assembler {
  *  the nesting bound stops them. */
 const EXPANSION_CHARS = 4_000_000;
 const EXPANSION_LINES = 250_000;
+/** The expansions whose lines are remembered: up to this many, each of at most this many characters. */
+const SPLIT_CACHE_ENTRIES = 1024;
+const SPLIT_CACHE_TEXT = 2048;
 /** Bound on one line after text-equate substitution (MASM's own bound is 512). */
 const MAX_SUBSTITUTED_LINE = 65_536;
 

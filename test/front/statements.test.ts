@@ -137,6 +137,18 @@ describe("macros", () => {
     expect(e.map((d) => d.name)).toContain("unbalanced-block");
   });
 
+  it("assembles the same expansion text each time it is invoked, errors included", () => {
+    const r = asm(["Twice MACRO", "  inc eax", "  mov eax, )", "ENDM", "xor eax, eax", "Twice", "Twice", "Twice", "ret"].join("\n"));
+    const e = errors(r.diagnostics);
+    expect(e.map((d) => [d.name, d.span?.line])).toEqual([
+      ["syntax-error", 6],
+      ["syntax-error", 7],
+      ["syntax-error", 8],
+    ]);
+    expect(r.program.instrs.filter((i) => i.op === Op.INC)).toHaveLength(3);
+    expect(run(["Add2 MACRO", "  add eax, 2", "ENDM", "xor eax, eax", "Add2", "Add2", "Add2", "ret"].join("\n")).registers.eax).toBe(6);
+  });
+
   it("reports a missing required argument", () => {
     const e = errors(asm("M MACRO a:REQ\n mov eax, a\nENDM\nM\n").diagnostics);
     expect(e[0]!.name).toBe("macro-error");
