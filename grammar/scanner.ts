@@ -232,6 +232,44 @@ export class Scanner {
     return body;
   }
 
+  /** The line break at `pos` (its first character is `c`); a MACRO/REPT header's body is read after it. */
+  private lineBreak(pos: number, c: number): IToken {
+    const text = this.text;
+    const end = c === 13 && text.charCodeAt(pos + 1) === 10 ? pos + 2 : pos + 1;
+    const newline = this.sharedNewlines ? SHARED_NEWLINE : this.make(T.NewLine, pos, end);
+    const header = this.first !== null && isBlockHeader(this.first, this.second);
+    this.first = null;
+    this.second = null;
+    this.pos = end;
+    this.line++;
+    this.lineStart = end;
+    if (header) this.readBody(end);
+    return newline;
+  }
+
+  /** Takes the raw body of a MACRO/REPT/IRP block that starts at `start` out of the stream. */
+  private readBody(start: number): void {
+    const text = this.text;
+    const bodyEnd = blockBodyEnd(text, start);
+    if (bodyEnd <= start) return;
+    const startLine = this.line;
+    const startLineStart = this.lineStart;
+    let nl = 0;
+    let last = -1;
+    for (let i = start; i < bodyEnd; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) {
+        nl++;
+        last = i - start;
+      }
+    }
+    const endLine = startLine + nl - (last === bodyEnd - start - 1 ? 1 : 0);
+    this.pendingBody = new BodyToken(text.slice(start, bodyEnd), start, bodyEnd - 1, this.line, 1, endLine, bodyEnd - startLineStart);
+    this.line += nl;
+    this.pos = bodyEnd;
+    this.lineStart = last >= 0 ? startLineStart + last + 1 : this.lineStart;
+  }
+
   /** The next token, or null at the end of the text. */
   next(): IToken | null {
     if (this.pendingBody) {
@@ -245,38 +283,7 @@ export class Scanner {
       const pos = this.pos;
       const c = text.charCodeAt(pos);
       // A line break ends the statement; after a MACRO/REPT/IRP header the body follows raw.
-      if (c === 10 || c === 13) {
-        const end = c === 13 && text.charCodeAt(pos + 1) === 10 ? pos + 2 : pos + 1;
-        const newline = this.sharedNewlines ? SHARED_NEWLINE : this.make(T.NewLine, pos, end);
-        const header = this.first !== null && isBlockHeader(this.first, this.second);
-        this.first = null;
-        this.second = null;
-        this.pos = end;
-        this.line++;
-        this.lineStart = end;
-        if (header) {
-          const bodyEnd = blockBodyEnd(text, end);
-          if (bodyEnd > end) {
-            const startLine = this.line;
-            const startLineStart = this.lineStart;
-            let nl = 0;
-            let last = -1;
-            for (let i = end; i < bodyEnd; i++) {
-              const ch = text.charCodeAt(i);
-              if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) {
-                nl++;
-                last = i - end;
-              }
-            }
-            const endLine = startLine + nl - (last === bodyEnd - end - 1 ? 1 : 0);
-            this.pendingBody = new BodyToken(text.slice(end, bodyEnd), end, bodyEnd - 1, this.line, 1, endLine, bodyEnd - startLineStart);
-            this.line += nl;
-            this.pos = bodyEnd;
-            this.lineStart = last >= 0 ? startLineStart + last + 1 : this.lineStart;
-          }
-        }
-        return newline;
-      }
+      if (c === 10 || c === 13) return this.lineBreak(pos, c);
       let end: number;
       // Character loops rather than regular expressions: the scanner is on every line's path.
       if (c === 32 || c === 9 || c === 12 || c === 11) {
