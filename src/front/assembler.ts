@@ -6,7 +6,8 @@ import { lineParser, nestsTooDeep } from "../../grammar/parser.js";
 import { Colon, DoubleColon, Identifier, KwEqu, KwMacro, KwTextequ } from "../../grammar/tokens.js";
 import { Layout, Op, type SourceSpan } from "../ir/types.js";
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Expr, ParsedLine, Statement } from "./ast.js";
+import type { ParsedLine, Statement } from "./ast.js";
+import { BadExpr, BinaryExpr, DupExpr, FieldExpr, IndexExpr, NameExpr, NumExpr, PtrExpr, SegExpr, StrExpr, TextExpr, UnaryExpr, type Expr } from "./expr.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import { parseExpressionTokens, parseLine } from "./parse-line.js";
 import { ConditionalStack } from "./conditionals.js";
@@ -937,25 +938,35 @@ function lineCount(text: string): number {
   return n;
 }
 
-/** Moves an expression parsed from a fragment to the span of the line it came from. */
+/** Moves an expression parsed from a fragment to the span of the line it came from (a statement's
+ *  or a line's span, so on one line). */
 function relocate(e: Expr, span: SourceSpan): Expr {
+  const { file, line, column, endColumn } = span;
   switch (e.k) {
+    case "num":
+      return new NumExpr(e.value, file, line, column, endColumn);
+    case "str":
+      return new StrExpr(e.value, file, line, column, endColumn);
+    case "name":
+      return new NameExpr(e.name, file, line, column, endColumn);
+    case "text":
+      return new TextExpr(e.value, file, line, column, endColumn);
     case "unary":
-      return { ...e, arg: relocate(e.arg, span), span };
+      return new UnaryExpr(e.op, relocate(e.arg, span), file, line, column, endColumn);
     case "binary":
-      return { ...e, left: relocate(e.left, span), right: relocate(e.right, span), span };
+      return new BinaryExpr(e.op, relocate(e.left, span), relocate(e.right, span), file, line, column, endColumn);
     case "index":
-      return { ...e, left: e.left && relocate(e.left, span), inner: relocate(e.inner, span), span };
+      return new IndexExpr(e.left && relocate(e.left, span), relocate(e.inner, span), file, line, column, endColumn);
     case "field":
-      return { ...e, left: relocate(e.left, span), span };
+      return new FieldExpr(relocate(e.left, span), e.field, file, line, column, endColumn);
     case "ptr":
-      return { ...e, type: relocate(e.type, span), arg: relocate(e.arg, span), span };
+      return new PtrExpr(relocate(e.type, span), relocate(e.arg, span), file, line, column, endColumn);
     case "seg":
-      return { ...e, seg: relocate(e.seg, span), arg: relocate(e.arg, span), span };
+      return new SegExpr(relocate(e.seg, span), relocate(e.arg, span), file, line, column, endColumn);
     case "dup":
-      return { ...e, count: relocate(e.count, span), items: e.items.map((x) => x && relocate(x, span)), span };
-    default:
-      return { ...e, span };
+      return new DupExpr(relocate(e.count, span), e.items.map((x) => x && relocate(x, span)), file, line, column, endColumn);
+    case "bad":
+      return new BadExpr(file, line, column, endColumn);
   }
 }
 

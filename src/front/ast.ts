@@ -1,24 +1,8 @@
-// The syntax tree of one statement, built from the parser's CST by cst-to-ast.ts.
+// The syntax tree of one statement, built by parse-line.ts (or from the parser's CST by cst-to-ast.ts).
 import type { SourceSpan } from "../ir/types.js";
+import type { Expr } from "./expr.js";
 
-export type Expr =
-  | { readonly k: "num"; readonly value: number; readonly span: SourceSpan }
-  | { readonly k: "str"; readonly value: string; readonly span: SourceSpan }
-  | { readonly k: "name"; readonly name: string; readonly span: SourceSpan }
-  | { readonly k: "text"; readonly value: string; readonly span: SourceSpan }
-  | { readonly k: "unary"; readonly op: string; readonly arg: Expr; readonly span: SourceSpan }
-  | { readonly k: "binary"; readonly op: string; readonly left: Expr; readonly right: Expr; readonly span: SourceSpan }
-  /** `left[inner]` (left is null for a bare `[inner]`): memory reference, address = left + inner. */
-  | { readonly k: "index"; readonly left: Expr | null; readonly inner: Expr; readonly span: SourceSpan }
-  /** `left.Field` */
-  | { readonly k: "field"; readonly left: Expr; readonly field: string; readonly span: SourceSpan }
-  /** `type PTR arg` */
-  | { readonly k: "ptr"; readonly type: Expr; readonly arg: Expr; readonly span: SourceSpan }
-  /** `seg:arg` */
-  | { readonly k: "seg"; readonly seg: Expr; readonly arg: Expr; readonly span: SourceSpan }
-  /** `count DUP (items)`; items may hold null for empty positions. */
-  | { readonly k: "dup"; readonly count: Expr; readonly items: readonly (Expr | null)[]; readonly span: SourceSpan }
-  | { readonly k: "bad"; readonly span: SourceSpan };
+export type { Expr };
 
 export interface Label {
   readonly name: string;
@@ -52,6 +36,16 @@ export type Statement =
       readonly operands: readonly (Expr | null)[];
       readonly span: SourceSpan;
     };
+
+/** A statement's span: from the start of `first` to the end of its last operand, or to
+ *  (endLine, endColumn) when it has none. */
+export function statementSpan(first: SourceSpan, operands: readonly (Expr | null)[], endLine: number, endColumn: number): SourceSpan {
+  for (let i = operands.length - 1; i >= 0; i--) {
+    const o = operands[i];
+    if (o) return { file: first.file, line: first.line, column: first.column, endLine: o.line, endColumn: o.endColumn };
+  }
+  return { file: first.file, line: first.line, column: first.column, endLine, endColumn };
+}
 
 export interface ParsedLine {
   readonly label: Label | null;

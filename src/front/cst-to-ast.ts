@@ -1,9 +1,11 @@
 // CST → AST for one line. Knows the shape of the parser's rules, nothing about meaning.
 import type { CstNode, IToken } from "chevrotain";
 import type { SourceSpan } from "../ir/types.js";
-import type { Expr, Label, ParsedLine, Statement } from "./ast.js";
+import { statementSpan, type Label, type ParsedLine, type Statement } from "./ast.js";
+import { BadExpr, BinaryExpr, DupExpr, FieldExpr, IndexExpr, NameExpr, NumExpr, PtrExpr, SegExpr, StrExpr, TextExpr, UnaryExpr, type Expr } from "./expr.js";
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { parseMasmNumber } from "./numbers.js";
+import { endColumn, endLine, startColumn, startLine, tokenSpan } from "./token-place.js";
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
 
@@ -24,18 +26,8 @@ export class AstBuilder {
   readonly errors: Diagnostic[] = [];
   constructor(private readonly file: string) {}
 
-  tokenSpan(t: IToken): SourceSpan {
-    return {
-      file: this.file,
-      line: t.startLine ?? 1,
-      column: t.startColumn ?? 1,
-      endLine: t.endLine ?? t.startLine ?? 1,
-      endColumn: (t.endColumn ?? t.startColumn ?? 1) + 1,
-    };
-  }
-
-  join(a: SourceSpan, b: SourceSpan): SourceSpan {
-    return { file: a.file, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
+  private tokenSpan(t: IToken): SourceSpan {
+    return tokenSpan(t, this.file);
   }
 
   line(cst: CstNode): ParsedLine {
@@ -82,7 +74,7 @@ export class AstBuilder {
       nameSpan,
       directive: directiveTok.image.toUpperCase(),
       operands,
-      span: this.join(nameSpan, this.lastSpan(operands) ?? this.tokenSpan(directiveTok)),
+      span: statementSpan(nameSpan, operands, endLine(directiveTok), endColumn(directiveTok)),
     };
   }
 
@@ -100,7 +92,7 @@ export class AstBuilder {
       type: type.image,
       typeSpan,
       operands,
-      span: this.join(nameSpan, this.lastSpan(operands) ?? typeSpan),
+      span: statementSpan(nameSpan, operands, typeSpan.endLine, typeSpan.endColumn),
     };
   }
 
@@ -115,16 +107,8 @@ export class AstBuilder {
       head: head.image,
       headSpan,
       operands,
-      span: this.join(headSpan, this.lastSpan(operands) ?? headSpan),
+      span: statementSpan(headSpan, operands, headSpan.endLine, headSpan.endColumn),
     };
-  }
-
-  private lastSpan(operands: readonly (Expr | null)[]): SourceSpan | undefined {
-    for (let i = operands.length - 1; i >= 0; i--) {
-      const o = operands[i];
-      if (o) return o.span;
-    }
-    return undefined;
   }
 
   /** Operands in order; an empty position between commas is null. */
@@ -153,7 +137,7 @@ export class AstBuilder {
     const list = node(c, "operandList");
     if (!list) return e;
     const rparen = tok(c, "RParen")!;
-    return { k: "dup", count: e, items: this.operandList(list), span: this.join(e.span, this.tokenSpan(rparen)) };
+    return new DupExpr(e, this.operandList(list), e.file, e.line, e.column, endColumn(rparen));
   }
 
   expression(n: CstNode): Expr {
@@ -167,7 +151,7 @@ export class AstBuilder {
     let acc = sub(operands[0]!);
     for (let i = 0; i < ops.length; i++) {
       const right = sub(operands[i + 1]!);
-      acc = { k: "binary", op: ops[i]!.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = new BinaryExpr(ops[i]!.image.toUpperCase(), acc, right, acc.file, acc.line, acc.column, right.endColumn);
     }
     return acc;
   }
@@ -181,7 +165,7 @@ export class AstBuilder {
     const not = tok(c, "KwNot");
     if (not) {
       const arg = this.notExpr(node(c, "notExpr")!);
-      return { k: "unary", op: "NOT", arg, span: this.join(this.tokenSpan(not), arg.span) };
+      return new UnaryExpr("NOT", arg, this.file, startLine(not), startColumn(not), arg.endColumn);
     }
     return this.chain(node(c, "relExpr")!, (x) => this.chain(x, (y) => this.chain(y, (z) => this.unaryExpr(z))));
   }
@@ -191,7 +175,7 @@ export class AstBuilder {
     const prefix = tok(c, "prefix");
     if (prefix) {
       const arg = this.unaryExpr(node(c, "unaryExpr")!);
-      return { k: "unary", op: prefix.image.toUpperCase(), arg, span: this.join(this.tokenSpan(prefix), arg.span) };
+      return new UnaryExpr(prefix.image.toUpperCase(), arg, this.file, startLine(prefix), startColumn(prefix), arg.endColumn);
     }
     return this.ptrExpr(node(c, "ptrExpr")!);
   }
@@ -202,7 +186,7 @@ export class AstBuilder {
     const target = node(c, "unaryExpr");
     if (!target) return base;
     const arg = this.unaryExpr(target);
-    return { k: "ptr", type: base, arg, span: this.join(base.span, arg.span) };
+    return new PtrExpr(base, arg, base.file, base.line, base.column, arg.endColumn);
   }
 
   private postfixExpr(n: CstNode): Expr {
@@ -219,13 +203,13 @@ export class AstBuilder {
       const inner = inners[i]!;
       parts.push({
         offset: lb.startOffset,
-        make: (left) => ({ k: "index", left, inner: this.expression(inner), span: this.join(left.span, this.tokenSpan(rb)) }),
+        make: (left) => new IndexExpr(left, this.expression(inner), left.file, left.line, left.column, endColumn(rb)),
       });
     });
     for (const d of (c["DotName"] ?? []) as IToken[]) {
       parts.push({
         offset: d.startOffset,
-        make: (left) => ({ k: "field", left, field: d.image.slice(1), span: this.join(left.span, this.tokenSpan(d)) }),
+        make: (left) => new FieldExpr(left, d.image.slice(1), left.file, left.line, left.column, endColumn(d)),
       });
     }
     const colons = (c["Colon"] ?? []) as IToken[];
@@ -236,7 +220,7 @@ export class AstBuilder {
         offset: col.startOffset,
         make: (left) => {
           const arg = this.primary(target);
-          return { k: "seg", seg: left, arg, span: this.join(left.span, arg.span) };
+          return new SegExpr(left, arg, left.file, left.line, left.column, arg.endColumn);
         },
       });
     });
@@ -249,23 +233,22 @@ export class AstBuilder {
     const c = kids(n);
     const num = tok(c, "NumberLit");
     if (num) {
-      const span = this.tokenSpan(num);
       const value = parseMasmNumber(num.image);
-      if (value !== null) return { k: "num", value, span };
-      this.errors.push(diag("bad-number", span, `\`${num.image}\` is not a number`));
-      return { k: "bad", span };
+      if (value !== null) return new NumExpr(value, this.file, startLine(num), startColumn(num), endColumn(num));
+      this.errors.push(diag("bad-number", this.tokenSpan(num), `\`${num.image}\` is not a number`));
+      return new BadExpr(this.file, startLine(num), startColumn(num), endColumn(num));
     }
     const str = tok(c, "StringLit");
-    if (str) return { k: "str", value: unquote(str.image), span: this.tokenSpan(str) };
+    if (str) return new StrExpr(unquote(str.image), this.file, startLine(str), startColumn(str), endColumn(str));
     const id = tok(c, "Identifier") ?? tok(c, "DataKeyword");
-    if (id) return { k: "name", name: id.image, span: this.tokenSpan(id) };
+    if (id) return new NameExpr(id.image, this.file, startLine(id), startColumn(id), endColumn(id));
     const text = tok(c, "AngleText");
-    if (text) return { k: "text", value: text.image.slice(1, -1), span: this.tokenSpan(text) };
+    if (text) return new TextExpr(text.image.slice(1, -1), this.file, startLine(text), startColumn(text), endColumn(text));
     const paren = node(c, "paren");
     if (paren) return this.expression(paren);
     const lb = tok(c, "LBracket")!;
     const rb = tok(c, "RBracket")!;
-    return { k: "index", left: null, inner: this.expression(node(c, "bracket")!), span: this.join(this.tokenSpan(lb), this.tokenSpan(rb)) };
+    return new IndexExpr(null, this.expression(node(c, "bracket")!), this.file, startLine(lb), startColumn(lb), endColumn(rb));
   }
 }
 

@@ -165,18 +165,18 @@ export class Evaluator {
         fail(diag("bad-expression", e.span, "a `<text>` literal is not allowed here"));
       // eslint-disable-next-line no-fallthrough
       case "name":
-        return this.name(e.name, e.span);
+        return this.name(e.name, e);
       case "unary":
-        return this.unary(e.op, e.arg, e.span);
+        return this.unary(e.op, e.arg, e);
       case "binary":
         return this.binary(e.op, this.value(e.left), this.value(e.right), e);
       case "index": {
         const inner = this.value(e.inner);
-        const v = e.left ? this.add(this.value(e.left), inner, e.span) : inner;
+        const v = e.left ? this.add(this.value(e.left), inner, e) : inner;
         if (v.reg) {
           const reg = v.reg;
           v.reg = null;
-          this.addRegister(v, reg, 1, e.span);
+          this.addRegister(v, reg, 1, e);
         }
         v.mem = true;
         return v;
@@ -199,7 +199,7 @@ export class Evaluator {
         if (left.reg) {
           const reg = left.reg;
           left.reg = null;
-          this.addRegister(left, reg, 1, e.span);
+          this.addRegister(left, reg, 1, e);
         }
         left.c += offset;
         left.size = size || left.size;
@@ -233,13 +233,13 @@ export class Evaluator {
     fail(diag("bad-expression", e.span, "PTR needs a type on its left: BYTE, WORD, DWORD, a STRUC name, NEAR or FAR"));
   }
 
-  private name(name: string, span: SourceSpan): Value {
+  private name(name: string, at: Expr): Value {
     if (name.length <= MAX_RESERVED_NAME) {
-      const reserved = this.reservedName(name, span);
+      const reserved = this.reservedName(name, at);
       if (reserved) return reserved;
     }
     const s = this.ctx.lookup(name);
-    if (!s) return this.ctx.undefinedName(name, span);
+    if (!s) return this.ctx.undefinedName(name, at.span);
     switch (s.kind) {
       case "equate":
         return constant(s.value);
@@ -257,18 +257,18 @@ export class Evaluator {
       case "struc":
         return constant(s.info.size);
       case "extern":
-        fail(diag("undefined-symbol", span, `\`${name}\` is declared EXTRN but no loaded file makes it PUBLIC`, { help: "load the file that defines it too, or define it here" }));
+        fail(diag("undefined-symbol", at.span, `\`${name}\` is declared EXTRN but no loaded file makes it PUBLIC`, { help: "load the file that defines it too, or define it here" }));
       // eslint-disable-next-line no-fallthrough
       case "text":
-        fail(diag("bad-expression", span, `\`${name}\` is a text equate whose text is not an expression here`));
+        fail(diag("bad-expression", at.span, `\`${name}\` is a text equate whose text is not an expression here`));
       // eslint-disable-next-line no-fallthrough
       case "macro":
-        fail(diag("bad-expression", span, `\`${name}\` is a macro, not a value`));
+        fail(diag("bad-expression", at.span, `\`${name}\` is a macro, not a value`));
     }
   }
 
   /** A register, `$`, `?`, `@B` or `@F`; null for a symbol's name. */
-  private reservedName(name: string, span: SourceSpan): Value | null {
+  private reservedName(name: string, at: Expr): Value | null {
     const r = registerByName(name);
     if (r) {
       const v = constant(0);
@@ -286,7 +286,7 @@ export class Evaluator {
     if (upper === "@B" || upper === "@F") {
       const index = this.ctx.anonymous(upper === "@F");
       if (index === undefined) {
-        fail(diag("undefined-symbol", span, `there is no \`@@:\` label ${upper === "@F" ? "after" : "before"} this line for \`${name}\``));
+        fail(diag("undefined-symbol", at.span, `there is no \`@@:\` label ${upper === "@F" ? "after" : "before"} this line for \`${name}\``));
       }
       return this.codeLabel(index);
     }
@@ -301,7 +301,7 @@ export class Evaluator {
     return v;
   }
 
-  private unary(op: string, argExpr: Expr, span: SourceSpan): Value {
+  private unary(op: string, argExpr: Expr, at: Expr): Value {
     if (op === "SIZE" || op === "SIZEOF" || op === "TYPE" || op === "LENGTH" || op === "LENGTHOF") {
       return constant(this.sizeOperator(op, argExpr));
     }
@@ -310,14 +310,14 @@ export class Evaluator {
       case "+":
         return v;
       case "-":
-        this.requireConstant(v, argExpr.span);
+        this.requireConstant(v, argExpr);
         return constant(-v.c);
       case "NOT":
-        this.requireConstant(v, argExpr.span);
+        this.requireConstant(v, argExpr);
         return constant(~v.c >>> 0);
       case "OFFSET":
       case "OFFSET32": {
-        if (hasRegs(v)) fail(diag("bad-expression", span, `${op} needs a label or variable, not a register`));
+        if (hasRegs(v)) fail(diag("bad-expression", at.span, `${op} needs a label or variable, not a register`));
         const r = constant(v.c);
         r.address = v.address;
         return r;
@@ -326,23 +326,23 @@ export class Evaluator {
         v.short = true;
         return v;
       case "HIGH":
-        this.requireConstant(v, argExpr.span);
+        this.requireConstant(v, argExpr);
         return constant((v.c >>> 8) & 0xff);
       case "LOW":
-        this.requireConstant(v, argExpr.span);
+        this.requireConstant(v, argExpr);
         return constant(v.c & 0xff);
       case "HIGHWORD":
-        this.requireConstant(v, argExpr.span);
+        this.requireConstant(v, argExpr);
         return constant((v.c >>> 16) & 0xffff);
       case "LOWWORD":
-        this.requireConstant(v, argExpr.span);
+        this.requireConstant(v, argExpr);
         return constant(v.c & 0xffff);
       case "SEG":
         return constant(0);
       case "THIS":
         return constant(this.ctx.here());
       default:
-        fail(diag("bad-expression", span, `the operator ${op} is not supported`));
+        fail(diag("bad-expression", at.span, `the operator ${op} is not supported`));
     }
   }
 
@@ -365,11 +365,11 @@ export class Evaluator {
     return op.startsWith("LENGTH") ? 1 : v.size;
   }
 
-  private requireConstant(v: Value, span: SourceSpan): void {
-    if (hasRegs(v) || v.mem && !v.address || v.segReg) fail(diag("bad-expression", span, "this operator needs a constant"));
+  private requireConstant(v: Value, at: Expr): void {
+    if (hasRegs(v) || v.mem && !v.address || v.segReg) fail(diag("bad-expression", at.span, "this operator needs a constant"));
   }
 
-  private add(a: Value, b: Value, span: SourceSpan): Value {
+  private add(a: Value, b: Value, at: Expr): Value {
     const r = copyValue(a);
     r.c = a.c + b.c;
     r.mem = a.mem || b.mem;
@@ -377,19 +377,19 @@ export class Evaluator {
     r.address = a.address || b.address;
     r.codeIndex = -1;
     r.str = null;
-    if (b.reg !== null) this.addRegister(r, b.reg, 1, span);
-    if (b.base !== null) this.addRegister(r, b.base, 1, span);
+    if (b.reg !== null) this.addRegister(r, b.reg, 1, at);
+    if (b.base !== null) this.addRegister(r, b.base, 1, at);
     if (r.reg && (b.reg || b.base || b.index || r.c !== 0 || r.mem)) {
       const reg = r.reg;
       r.reg = null;
-      this.addRegister(r, reg, 1, span);
+      this.addRegister(r, reg, 1, at);
     }
-    if (b.index) this.addRegister(r, b.index, b.scale, span);
+    if (b.index) this.addRegister(r, b.index, b.scale, at);
     return r;
   }
 
-  private addRegister(v: Value, reg: RegisterRef, scale: number, span: SourceSpan): void {
-    if (reg.size !== 4) fail(diag("bad-operand", span, `\`${reg.name}\` cannot be used in a 32-bit address`));
+  private addRegister(v: Value, reg: RegisterRef, scale: number, at: Expr): void {
+    if (reg.size !== 4) fail(diag("bad-operand", at.span, `\`${reg.name}\` cannot be used in a 32-bit address`));
     if (scale === 1 && v.base === null && v.reg === null) {
       v.base = reg;
     } else if (v.index === null) {
@@ -398,15 +398,14 @@ export class Evaluator {
     } else if (scale === 1 && v.base === null) {
       v.base = reg;
     } else {
-      fail(diag("bad-operand", span, "an address can have at most a base and an index register"));
+      fail(diag("bad-operand", at.span, "an address can have at most a base and an index register"));
     }
   }
 
   private binary(op: string, a: Value, b: Value, e: Expr): Value {
-    const span = e.span;
-    if (op === "+") return this.add(a, b, span);
+    if (op === "+") return this.add(a, b, e);
     if (op === "-") {
-      if (hasRegs(b)) fail(diag("bad-operand", span, "a register cannot be subtracted"));
+      if (hasRegs(b)) fail(diag("bad-operand", e.span, "a register cannot be subtracted"));
       const r = copyValue(a);
       r.codeIndex = -1;
       r.str = null;
@@ -423,18 +422,18 @@ export class Evaluator {
       const regSide = a.reg ? a : b.reg ? b : null;
       if (regSide) {
         const other = regSide === a ? b : a;
-        this.requireConstant(other, span);
+        this.requireConstant(other, e);
         const scale = other.c;
-        if (![1, 2, 4, 8].includes(scale)) fail(diag("bad-operand", span, `an index register can be scaled by 1, 2, 4 or 8, not ${scale}`));
+        if (![1, 2, 4, 8].includes(scale)) fail(diag("bad-operand", e.span, `an index register can be scaled by 1, 2, 4 or 8, not ${scale}`));
         const v = constant(0);
         // `| 0`: a small integer, even when the constant part it came from is kept as a double.
-        this.addRegister(v, regSide.reg!, scale | 0, span);
+        this.addRegister(v, regSide.reg!, scale | 0, e);
         if (v.base && scale === 1) return v;
         return v;
       }
     }
-    this.requireConstant(a, span);
-    this.requireConstant(b, span);
+    this.requireConstant(a, e);
+    this.requireConstant(b, e);
     const x = a.str !== null ? stringAsNumber(a.str) : a.c;
     const y = b.str !== null ? stringAsNumber(b.str) : b.c;
     switch (op) {
@@ -442,7 +441,7 @@ export class Evaluator {
         return constant(Number((BigInt(Math.trunc(x)) * BigInt(Math.trunc(y))) & 0xffffffffn));
       case "/":
       case "MOD":
-        if (y === 0) fail(diag("bad-expression", span, "division by zero in a constant expression"));
+        if (y === 0) fail(diag("bad-expression", e.span, "division by zero in a constant expression"));
         return constant(op === "/" ? Math.trunc(x / y) : x % y);
       case "SHL":
         return constant(y >= 32 ? 0 : u32(x << y));
@@ -467,7 +466,7 @@ export class Evaluator {
       case "GE":
         return constant(x >= y ? 0xffffffff : 0);
       default:
-        fail(diag("bad-expression", span, `the operator ${op} is not supported`));
+        fail(diag("bad-expression", e.span, `the operator ${op} is not supported`));
     }
   }
 }

@@ -7,9 +7,11 @@
 import type { IToken, TokenType } from "chevrotain";
 import * as T from "../../grammar/tokens.js";
 import type { SourceSpan } from "../ir/types.js";
-import type { Expr, Label, ParsedLine, Statement } from "./ast.js";
+import { statementSpan, type Label, type ParsedLine, type Statement } from "./ast.js";
+import { BinaryExpr, DupExpr, FieldExpr, IndexExpr, NameExpr, NumExpr, PtrExpr, SegExpr, StrExpr, TextExpr, UnaryExpr, type Expr } from "./expr.js";
 import { parseMasmNumber } from "./numbers.js";
 import { unquote } from "./cst-to-ast.js";
+import { endColumn, endLine, startColumn, startLine, tokenSpan } from "./token-place.js";
 
 /** Token types as a table by tokenTypeIdx (1 = in the set): read for every token of every operand,
  *  where a Set's lookup was a call each time. */
@@ -95,13 +97,11 @@ class Parser {
   }
 
   private span(t: IToken): SourceSpan {
-    const line = t.startLine ?? 1;
-    const column = t.startColumn ?? 1;
-    return { file: this.file, line, column, endLine: t.endLine ?? line, endColumn: (t.endColumn ?? column) + 1 };
+    return tokenSpan(t, this.file);
   }
 
-  private join(a: SourceSpan, b: SourceSpan): SourceSpan {
-    return { file: a.file, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
+  private binary(op: IToken, left: Expr, right: Expr): Expr {
+    return new BinaryExpr(op.image.toUpperCase(), left, right, left.file, left.line, left.column, right.endColumn);
   }
 
   line(): ParsedLine {
@@ -128,7 +128,7 @@ class Parser {
     const headSpan = this.span(head);
     const k = this.kind();
     const operands = k === COMMA || startsExpression(k) ? this.operandList() : [];
-    return { kind: "command", head: head.image, headSpan, operands, span: this.join(headSpan, lastSpan(operands) ?? headSpan) };
+    return { kind: "command", head: head.image, headSpan, operands, span: statementSpan(headSpan, operands, headSpan.endLine, headSpan.endColumn) };
   }
 
   private named(): Statement {
@@ -143,7 +143,7 @@ class Parser {
       if (n === COMMA || startsExpression(n)) operands = this.operandList();
     }
     const nameSpan = this.span(name);
-    return { kind: "named", name: name.image, nameSpan, directive: dir.image.toUpperCase(), operands, span: this.join(nameSpan, lastSpan(operands) ?? this.span(dir)) };
+    return { kind: "named", name: name.image, nameSpan, directive: dir.image.toUpperCase(), operands, span: statementSpan(nameSpan, operands, endLine(dir), endColumn(dir)) };
   }
 
   private strucInstance(): Statement {
@@ -152,7 +152,7 @@ class Parser {
     const operands = this.operandList();
     const nameSpan = this.span(name);
     const typeSpan = this.span(type);
-    return { kind: "strucInstance", name: name.image, nameSpan, type: type.image, typeSpan, operands, span: this.join(nameSpan, lastSpan(operands) ?? typeSpan) };
+    return { kind: "strucInstance", name: name.image, nameSpan, type: type.image, typeSpan, operands, span: statementSpan(nameSpan, operands, typeSpan.endLine, typeSpan.endColumn) };
   }
 
   /** Operands in order; an empty position between commas is null. */
@@ -183,7 +183,7 @@ class Parser {
     if (k !== COMMA && !startsExpression(k)) throw FAIL;
     const items = this.operandList();
     const rparen = this.expect(RPAREN);
-    return { k: "dup", count: e, items, span: this.join(e.span, this.span(rparen)) };
+    return new DupExpr(e, items, e.file, e.line, e.column, endColumn(rparen));
   }
 
   expression(): Expr {
@@ -191,7 +191,7 @@ class Parser {
     for (let k = this.kind(); k === KW_OR || k === KW_XOR; k = this.kind()) {
       const op = this.next();
       const right = this.andExpr();
-      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = this.binary(op, acc, right);
     }
     return acc;
   }
@@ -201,7 +201,7 @@ class Parser {
     while (this.kind() === KW_AND) {
       const op = this.next();
       const right = this.notExpr();
-      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = this.binary(op, acc, right);
     }
     return acc;
   }
@@ -210,13 +210,13 @@ class Parser {
     if (this.kind() === KW_NOT) {
       const not = this.next();
       const arg = this.notExpr();
-      return { k: "unary", op: "NOT", arg, span: this.join(this.span(not), arg.span) };
+      return new UnaryExpr("NOT", arg, this.file, startLine(not), startColumn(not), arg.endColumn);
     }
     let acc = this.addExpr();
     if (isIn(REL_OP, this.kind())) {
       const op = this.next();
       const right = this.addExpr();
-      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = this.binary(op, acc, right);
     }
     return acc;
   }
@@ -226,7 +226,7 @@ class Parser {
     for (let k = this.kind(); k === PLUS || k === MINUS; k = this.kind()) {
       const op = this.next();
       const right = this.mulExpr();
-      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = this.binary(op, acc, right);
     }
     return acc;
   }
@@ -236,7 +236,7 @@ class Parser {
     for (let k = this.kind(); k === STAR || k === SLASH || isIn(MUL_OP, k); k = this.kind()) {
       const op = this.next();
       const right = this.unaryExpr();
-      acc = { k: "binary", op: op.image.toUpperCase(), left: acc, right, span: this.join(acc.span, right.span) };
+      acc = this.binary(op, acc, right);
     }
     return acc;
   }
@@ -246,13 +246,13 @@ class Parser {
     if (k === PLUS || k === MINUS || isIn(TYPE_OP, k)) {
       const prefix = this.next();
       const arg = this.unaryExpr();
-      return { k: "unary", op: prefix.image.toUpperCase(), arg, span: this.join(this.span(prefix), arg.span) };
+      return new UnaryExpr(prefix.image.toUpperCase(), arg, this.file, startLine(prefix), startColumn(prefix), arg.endColumn);
     }
     const base = this.postfixExpr();
     if (this.kind() !== KW_PTR) return base;
     this.pos++;
     const arg = this.unaryExpr();
-    return { k: "ptr", type: base, arg, span: this.join(base.span, arg.span) };
+    return new PtrExpr(base, arg, base.file, base.line, base.column, arg.endColumn);
   }
 
   private postfixExpr(): Expr {
@@ -263,14 +263,14 @@ class Parser {
         this.pos++;
         const inner = this.expression();
         const rb = this.expect(RBRACKET);
-        acc = { k: "index", left: acc, inner, span: this.join(acc.span, this.span(rb)) };
+        acc = new IndexExpr(acc, inner, acc.file, acc.line, acc.column, endColumn(rb));
       } else if (k === DOTNAME) {
         const d = this.next();
-        acc = { k: "field", left: acc, field: d.image.slice(1), span: this.join(acc.span, this.span(d)) };
+        acc = new FieldExpr(acc, d.image.slice(1), acc.file, acc.line, acc.column, endColumn(d));
       } else if (k === COLON) {
         this.pos++;
         const arg = this.primary();
-        acc = { k: "seg", seg: acc, arg, span: this.join(acc.span, arg.span) };
+        acc = new SegExpr(acc, arg, acc.file, acc.line, acc.column, arg.endColumn);
       } else return acc;
     }
   }
@@ -281,11 +281,11 @@ class Parser {
     if (k === NUMBER) {
       const value = parseMasmNumber(t.image);
       if (value === null) throw FAIL;
-      return { k: "num", value, span: this.span(t) };
+      return new NumExpr(value, this.file, startLine(t), startColumn(t), endColumn(t));
     }
-    if (k === STRING) return { k: "str", value: unquote(t.image), span: this.span(t) };
-    if (k === IDENT || isIn(DATA_KW, k)) return { k: "name", name: t.image, span: this.span(t) };
-    if (k === ANGLE) return { k: "text", value: t.image.slice(1, -1), span: this.span(t) };
+    if (k === STRING) return new StrExpr(unquote(t.image), this.file, startLine(t), startColumn(t), endColumn(t));
+    if (k === IDENT || isIn(DATA_KW, k)) return new NameExpr(t.image, this.file, startLine(t), startColumn(t), endColumn(t));
+    if (k === ANGLE) return new TextExpr(t.image.slice(1, -1), this.file, startLine(t), startColumn(t), endColumn(t));
     if (k === LPAREN) {
       const e = this.expression();
       this.expect(RPAREN);
@@ -294,18 +294,10 @@ class Parser {
     if (k === LBRACKET) {
       const inner = this.expression();
       const rb = this.expect(RBRACKET);
-      return { k: "index", left: null, inner, span: this.join(this.span(t), this.span(rb)) };
+      return new IndexExpr(null, inner, this.file, startLine(t), startColumn(t), endColumn(rb));
     }
     throw FAIL;
   }
-}
-
-function lastSpan(operands: readonly (Expr | null)[]): SourceSpan | undefined {
-  for (let i = operands.length - 1; i >= 0; i--) {
-    const o = operands[i];
-    if (o) return o.span;
-  }
-  return undefined;
 }
 
 /** The expression that tokens[from…] make up exactly (an EQU's value), or null if they do not make one. */
