@@ -10,6 +10,7 @@ import type { SourceSpan } from "../ir/types.js";
 import { statementSpan, type Label, type ParsedLine, type Statement } from "./ast.js";
 import { BinaryExpr, DupExpr, FieldExpr, IndexExpr, NameExpr, NumExpr, PtrExpr, SegExpr, StrExpr, TextExpr, UnaryExpr, type Expr } from "./expr.js";
 import { parseMasmNumber } from "./numbers.js";
+import { sharedRegisterSpelling } from "./registers.js";
 import { unquote } from "./cst-to-ast.js";
 import { endColumn, endLine, startColumn, startLine, tokenSpan } from "./token-place.js";
 
@@ -284,7 +285,7 @@ class Parser {
       return new NumExpr(value, this.file, startLine(t), startColumn(t), endColumn(t));
     }
     if (k === STRING) return new StrExpr(unquote(t.image), this.file, startLine(t), startColumn(t), endColumn(t));
-    if (k === IDENT || isIn(DATA_KW, k)) return new NameExpr(t.image, this.file, startLine(t), startColumn(t), endColumn(t));
+    if (k === IDENT || isIn(DATA_KW, k)) return new NameExpr(sharedRegisterSpelling(t.image), this.file, startLine(t), startColumn(t), endColumn(t));
     if (k === ANGLE) return new TextExpr(t.image.slice(1, -1), this.file, startLine(t), startColumn(t), endColumn(t));
     if (k === LPAREN) {
       const e = this.expression();

@@ -20,6 +20,14 @@ export const SEGMENT_REGISTERS: ReadonlySet<string> = new Set(["CS", "DS", "ES",
  *  upper-casing the name (every operand that names a register is looked up). */
 export const REGISTER_SPELLINGS: ReadonlyMap<string, RegisterRef> = new Map([...TABLE].flatMap(([upper, r]) => [[upper, r] as const, [r.name, r] as const]));
 
+/** The spelling of a register name as REGISTER_SPELLINGS holds it, or the name itself: operands
+ *  that name a register then share one string, instead of a copy each for the life of the program. */
+export function sharedRegisterSpelling(name: string): string {
+  return name.length <= 3 ? (SPELLING_STRINGS.get(name) ?? name) : name;
+}
+
+const SPELLING_STRINGS: ReadonlyMap<string, string> = new Map([...REGISTER_SPELLINGS.keys()].map((k) => [k, k]));
+
 export function registerByName(name: string): RegisterRef | undefined {
   return REGISTER_SPELLINGS.get(name) ?? TABLE.get(name.toUpperCase());
 }
