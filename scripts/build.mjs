@@ -11,7 +11,7 @@ const common = { bundle: true, platform: "node", target: "node20", sourcemap: fa
 const esm = { ...common, format: "esm", banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } };
 await build({ ...esm, entryPoints: ["src/index.ts"], outfile: "dist/index.js" });
 await build({ ...esm, entryPoints: ["src/cli/entry.ts"], outfile: "dist/cli.js" });
-await build({ ...common, format: "cjs", minify: true, keepNames: true, entryPoints: ["src/cli/snapshot-entry.ts"], outfile: "dist/cli-snapshot.cjs" });
+await build({ ...common, format: "cjs", minifyWhitespace: true, minifySyntax: true, entryPoints: ["src/cli/snapshot-entry.ts"], outfile: "dist/cli-snapshot.cjs" });
 
 // Type declarations for the library API (`import { assemble, runProgram } from "vmmasm"`). tsc writes
 // them even when it finds type errors; `npm test` type-checks separately and fails on those.
