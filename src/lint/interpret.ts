@@ -552,6 +552,7 @@ export abstract class Interpreter {
   }
 
   protected load(m: MemOperand, s: State): AbsVal {
+    if (m.base < 0 && m.index < 0) return m.size === 4 ? load(m.disp >>> 0) : TOP;
     const addr = this.address(m, s);
     if (addr.k === K_CONST) return m.size === 4 ? load(addr.n) : TOP;
     if (addr.k === K_SYM && addr.base === "SP") return (m.size === 4 ? s.slots.get(addr.off) : undefined) ?? TOP;
@@ -564,6 +565,11 @@ export abstract class Interpreter {
       return;
     }
     if (o.kind !== "mem") return;
+    // A fixed address (most stores): its number is all a fact needs, no value is made for it.
+    if (o.base < 0 && o.index < 0) {
+      if (observe) this.facts.stores.push({ index: i, addr: o.disp >>> 0, value: o.size === 4 ? v : TOP, ctx });
+      return;
+    }
     this.touchEcx(o, s);
     const addr = this.address(o, s);
     if (addr.k === K_CONST) {
@@ -618,7 +624,9 @@ export abstract class Interpreter {
 
   /** Instructions with a segment-register operand: the IR cannot hold them, so their source is read. */
   protected findSegmentInstructions(): void {
-    for (const i of this.p.scan.traps) {
+    const traps = this.p.scan.traps;
+    for (let t = 0; t < traps.length; t++) {
+      const i = traps[t]!;
       const item = this.p.items[i]!;
       const ops = item.operands;
       const segOf = (e: Expr | null | undefined): string | null => (e && e.k === "name" && SEGMENT_REGISTERS.has(e.name.toUpperCase()) ? e.name.toUpperCase() : null);

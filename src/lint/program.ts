@@ -79,7 +79,8 @@ export class LintProgram {
     this.procOf = new Int32Array(n).fill(-1);
     // Nested procedures: the innermost wins, so fill outer ones first.
     const sorted = [...this.ir.procs].sort((a, b) => a.start - b.start || b.end - a.end);
-    for (const p of sorted) {
+    for (let k = 0; k < sorted.length; k++) {
+      const p = sorted[k]!;
       const item = this.items[p.start];
       const proc: LintProc = {
         index: this.procs.length,

@@ -76,18 +76,28 @@ export class ForwardRun extends Run {
     return this.states.pop()!;
   }
   edge(target: number, s: State): void {
-    let k = this.starts.length;
-    while (k > 0 && this.starts[k - 1]! < target) k--;
-    if (k > 0 && this.starts[k - 1] === target) this.states[k - 1] = State.join(this.states[k - 1]!, s);
-    else {
-      insertAt(this.starts, k, target);
-      insertAt(this.states, k, s);
+    const starts = this.starts;
+    const states = this.states;
+    let k = starts.length;
+    while (k > 0 && starts[k - 1]! < target) k--;
+    if (k > 0 && starts[k - 1] === target) {
+      states[k - 1] = State.join(states[k - 1]!, s);
+      return;
     }
+    // Both lists move up by one from k (not insertAt: one function for numbers and states would take both kinds of array).
+    starts.push(target);
+    states.push(s);
+    for (let j = starts.length - 1; j > k; j--) {
+      starts[j] = starts[j - 1]!;
+      states[j] = states[j - 1]!;
+    }
+    starts[k] = target;
+    states[k] = s;
   }
 }
 
 /** `list.splice(k, 0, v)` without the array splice makes of what it removes. */
-function insertAt<T>(list: T[], k: number, v: T): void {
+function insertAt(list: number[], k: number, v: number): void {
   list.push(v);
   for (let j = list.length - 1; j > k; j--) list[j] = list[j - 1]!;
   list[k] = v;
@@ -151,8 +161,8 @@ export class FactLog {
     const n = this.logged.length;
     const blocks = Int32Array.from(this.extents.keys()).sort();
     const b = this.bounds;
-    for (const block of blocks) {
-      const at = this.extents.get(block)!;
+    for (let x = 0; x < blocks.length; x++) {
+      const at = this.extents.get(blocks[x]!)!;
       for (let k = 0; k < targets.length; k++) {
         const from = this.logged[k]!;
         const to = targets[k]!;
