@@ -565,15 +565,11 @@ export abstract class Interpreter {
       return;
     }
     if (o.kind !== "mem") return;
-    // A fixed address (most stores): its number is all a fact needs, no value is made for it.
-    if (o.base < 0 && o.index < 0) {
-      if (observe) this.facts.stores.push({ index: i, addr: o.disp >>> 0, value: o.size === 4 ? v : TOP, ctx });
-      return;
-    }
     this.touchEcx(o, s);
-    const addr = this.address(o, s);
-    if (addr.k === K_CONST) {
-      if (observe) this.facts.stores.push({ index: i, addr: addr.n, value: o.size === 4 ? v : TOP, ctx });
+    // A fixed address (most stores) is a number: no value is made for it.
+    const addr = o.base < 0 && o.index < 0 ? null : this.address(o, s);
+    if (addr === null || addr.k === K_CONST) {
+      if (observe) this.facts.stores.push({ index: i, addr: addr === null ? o.disp >>> 0 : addr.n, value: o.size === 4 ? v : TOP, ctx });
     } else if (addr.k === K_SYM && addr.base === "SP") s.setSlot(addr.off, o.size === 4 ? v : TOP);
   }
 
@@ -676,7 +672,6 @@ export abstract class Interpreter {
 }
 
 // ------------------------------------------------------------------ helpers
-
 
 /** AND, OR, XOR, TEST by opcode: they clear CF and OF. */
 const LOGIC_OP = new Uint8Array(256);
