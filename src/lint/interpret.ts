@@ -8,7 +8,7 @@ import { Op, Cond, Reg, type Instr, type MemOperand, type Operand, type RegOpera
 import { registerByName, SEGMENT_REGISTERS } from "../front/registers.js";
 import type { Expr } from "../front/ast.js";
 import type { LintProgram } from "./program.js";
-import { newFacts, type AnalysisFacts, type Ctx } from "./observations.js";
+import { factList, newFacts, type AnalysisFacts, type Ctx } from "./observations.js";
 import { FAMILY, Family } from "./op-families.js";
 import {
   CF0,
@@ -67,7 +67,7 @@ export abstract class Interpreter {
 
   constructor(protected readonly p: LintProgram) {
     this.instrs = p.instrs;
-    this.facts = newFacts({ ctxs: [], callbacks: [], callbackEdges: [], calls: [], reached: new Uint8Array(p.instrs.length), interpreted: new Set() });
+    this.facts = newFacts({ ctxs: factList(), callbacks: factList(), callbackEdges: factList(), calls: factList(), reached: new Uint8Array(p.instrs.length), interpreted: new Set() });
     const bytes = p.ir.data.bytes;
     this.data = { base: p.ir.data.base, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
     this.findSegmentInstructions();

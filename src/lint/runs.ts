@@ -1,7 +1,7 @@
 // How one activation's blocks are visited: a fixpoint for code with loops, one forward pass for
 // code without, and a pass that only records facts (or a log of a fixpoint's facts, replayed).
 // Classes, not closures: one is made per activation.
-import { newFacts, type AnalysisFacts, type CallbackFact, type Ctx } from "./observations.js";
+import { factList, newFacts, type AnalysisFacts, type CallbackFact, type Ctx } from "./observations.js";
 import { State } from "./values.js";
 
 /** Where a walk hands its successors and returns (classes, not closures: one is made per activation). */
@@ -118,7 +118,7 @@ export class ObserveRun extends Run {
 export class FactLog {
   /** Where the walks record: the facts that a walk inside one procedure may add are its own arrays. */
   readonly facts: AnalysisFacts;
-  readonly callbacks: CallbackFact[] = [];
+  readonly callbacks: CallbackFact[] = factList();
   private readonly logged: unknown[][];
   /** Per block start: where its latest walk's extent is in `bounds`. */
   private readonly extents = new Map<number, number>();
