@@ -80,14 +80,15 @@ class Analyzer extends Interpreter {
 
   run(): AnalysisFacts {
     this.enqueueDeviceRoots();
-    for (const proc of this.p.procs) {
+    const procs = this.p.procs;
+    for (let k = 0; k < procs.length; k++) {
+      const proc = procs[k]!;
       if (proc.options.includes("ASYNC_SERVICE")) this.enqueue("async-service", proc.start, null, false, -1, "ASYNC_SERVICE", null, true);
     }
     for (const { entry, field } of this.interruptProcs()) this.enqueue("hw-int", entry, null, false, -1, field, this.p.deviceOfFile(this.p.items[entry]!.unit.file), true);
     this.drain();
     // Every procedure nobody reached: first those nothing calls, then the rest (dead or cyclic code).
     const called = this.p.scan.calledProcs;
-    const procs = this.p.procs;
     for (let pass = 0; pass < 2; pass++) {
       for (let k = 0; k < procs.length; k++) {
         const proc = procs[k]!;
@@ -103,7 +104,10 @@ class Analyzer extends Interpreter {
   private enqueue(kind: CtxKind, root: number, message: number | null, timed: boolean, origin: number, via: string, device: LintDevice | null, interruptTime: boolean): Ctx | null {
     let sameRoot = this.ctxsByRoot.get(root);
     if (!sameRoot) this.ctxsByRoot.set(root, (sameRoot = []));
-    for (const c of sameRoot) if (c.kind === kind && c.message === message && c.timed === timed) return null;
+    for (let k = 0; k < sameRoot.length; k++) {
+      const c = sameRoot[k]!;
+      if (c.kind === kind && c.message === message && c.timed === timed) return null;
+    }
     const ctx: Ctx = { id: this.facts.ctxs.length, kind, root, device, message, interruptTime, timed, origin, via };
     sameRoot.push(ctx);
     this.facts.ctxs.push(ctx);
@@ -122,11 +126,17 @@ class Analyzer extends Interpreter {
   }
 
   private rootState(ctx: Ctx): State {
-    const regs = ENTRY_REGS.slice();
-    if (ctx.message !== null) regs[EAX] = cnst(ctx.message);
-    const segs = ENTRY_SEGS.slice();
+    let regs = ENTRY_REGS;
+    if (ctx.message !== null) {
+      regs = ENTRY_REGS.slice();
+      (regs as AbsVal[])[EAX] = cnst(ctx.message);
+    }
     const pending = ctx.timed ? [-(ctx.id + 2)] : NO_PENDING;
-    return new State(regs, segs, CF_ANY, pending, ctx.kind === "message" ? CF_ANY : CF0, null, NO_SLOTS, 0, -1);
+    const s = new State(regs as AbsVal[], ENTRY_SEGS as AbsVal[], CF_ANY, pending, ctx.kind === "message" ? CF_ANY : CF0, null, NO_SLOTS, 0, -1);
+    // The entry values are shared with every other root's state: copied on the first write.
+    if (regs === ENTRY_REGS) s.shareRegs();
+    s.shareSegs();
+    return s;
   }
 
   /** Every device's control procedure, once for each message it may get. */
@@ -152,14 +162,18 @@ class Analyzer extends Interpreter {
     const fields = new Set(interruptTimeFields().map((f) => f.toUpperCase()));
     const out: { entry: number; field: string }[] = [];
     if (fields.size === 0) return out;
-    for (const i of this.p.scan.immediateStores) {
+    const stores = this.p.scan.immediateStores;
+    for (let k = 0; k < stores.length; k++) {
+      const i = stores[k]!;
       const b = this.instrs[i]!.b;
       const target = b?.kind === "imm" ? this.p.indexOfAddress(b.value) : -1;
       if (target < 0) continue;
       const field = namesIn(this.p.items[i]!.operands[0] ?? null).find((n) => fields.has(n.toUpperCase()));
       if (field) out.push({ entry: target, field });
     }
-    for (const item of this.p.front.data) {
+    const data = this.p.front.data;
+    for (let d = 0; d < data.length; d++) {
+      const item = data[d]!;
       const struc = item.struc;
       if (!struc) continue;
       for (const f of struc.fields) {
@@ -600,7 +614,7 @@ function isSelfContained(p: LintProgram, proc: LintProc): boolean {
 }
 
 function activationFor(list: readonly Activation[], state: State, rootFrame: boolean): Activation | undefined {
-  for (const a of list) if (sameEntry(a.entry, state, rootFrame)) return a;
+  for (let k = 0; k < list.length; k++) if (sameEntry(list[k]!.entry, state, rootFrame)) return list[k];
   return undefined;
 }
 

@@ -8,7 +8,7 @@ import { Op, Cond, Reg, type Instr, type MemOperand, type Operand, type RegOpera
 import { registerByName, SEGMENT_REGISTERS } from "../front/registers.js";
 import type { Expr } from "../front/ast.js";
 import type { LintProgram } from "./program.js";
-import { newFacts, type AnalysisFacts, type Ctx } from "./observations.js";
+import { factList, newFacts, type AnalysisFacts, type Ctx } from "./observations.js";
 import { FAMILY, Family } from "./op-families.js";
 import {
   CF0,
@@ -67,7 +67,7 @@ export abstract class Interpreter {
 
   constructor(protected readonly p: LintProgram) {
     this.instrs = p.instrs;
-    this.facts = newFacts({ ctxs: [], callbacks: [], callbackEdges: [], calls: [], reached: new Uint8Array(p.instrs.length), interpreted: new Set() });
+    this.facts = newFacts({ ctxs: factList(), callbacks: factList(), callbackEdges: factList(), calls: factList(), reached: new Uint8Array(p.instrs.length), interpreted: new Set() });
     const bytes = p.ir.data.bytes;
     this.data = { base: p.ir.data.base, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
     this.findSegmentInstructions();
@@ -552,6 +552,7 @@ export abstract class Interpreter {
   }
 
   protected load(m: MemOperand, s: State): AbsVal {
+    if (m.base < 0 && m.index < 0) return m.size === 4 ? load(m.disp >>> 0) : TOP;
     const addr = this.address(m, s);
     if (addr.k === K_CONST) return m.size === 4 ? load(addr.n) : TOP;
     if (addr.k === K_SYM && addr.base === "SP") return (m.size === 4 ? s.slots.get(addr.off) : undefined) ?? TOP;
@@ -565,9 +566,10 @@ export abstract class Interpreter {
     }
     if (o.kind !== "mem") return;
     this.touchEcx(o, s);
-    const addr = this.address(o, s);
-    if (addr.k === K_CONST) {
-      if (observe) this.facts.stores.push({ index: i, addr: addr.n, value: o.size === 4 ? v : TOP, ctx });
+    // A fixed address (most stores) is a number: no value is made for it.
+    const addr = o.base < 0 && o.index < 0 ? null : this.address(o, s);
+    if (addr === null || addr.k === K_CONST) {
+      if (observe) this.facts.stores.push({ index: i, addr: addr === null ? o.disp >>> 0 : addr.n, value: o.size === 4 ? v : TOP, ctx });
     } else if (addr.k === K_SYM && addr.base === "SP") s.setSlot(addr.off, o.size === 4 ? v : TOP);
   }
 
@@ -618,7 +620,9 @@ export abstract class Interpreter {
 
   /** Instructions with a segment-register operand: the IR cannot hold them, so their source is read. */
   protected findSegmentInstructions(): void {
-    for (const i of this.p.scan.traps) {
+    const traps = this.p.scan.traps;
+    for (let t = 0; t < traps.length; t++) {
+      const i = traps[t]!;
       const item = this.p.items[i]!;
       const ops = item.operands;
       const segOf = (e: Expr | null | undefined): string | null => (e && e.k === "name" && SEGMENT_REGISTERS.has(e.name.toUpperCase()) ? e.name.toUpperCase() : null);
@@ -668,7 +672,6 @@ export abstract class Interpreter {
 }
 
 // ------------------------------------------------------------------ helpers
-
 
 /** AND, OR, XOR, TEST by opcode: they clear CF and OF. */
 const LOGIC_OP = new Uint8Array(256);

@@ -111,17 +111,28 @@ export interface AnalysisFacts {
 export function newFacts(shared: Pick<AnalysisFacts, "ctxs" | "callbacks" | "callbackEdges" | "calls" | "reached" | "interpreted">): AnalysisFacts {
   return {
     ctxs: shared.ctxs,
-    serviceCalls: [],
-    returns: [],
-    carryLosses: [],
-    notable: [],
-    stores: [],
+    serviceCalls: factList(),
+    returns: factList(),
+    carryLosses: factList(),
+    notable: factList(),
+    stores: factList(),
     callbacks: shared.callbacks,
-    segWrites: [],
-    unresolvedJumps: [],
+    segWrites: factList(),
+    unresolvedJumps: factList(),
     callbackEdges: shared.callbackEdges,
     calls: shared.calls,
     reached: shared.reached,
     interpreted: shared.interpreted,
   };
+}
+
+/**
+ * An empty list of facts, made as a list of objects: `[]` is a list of small integers until its first
+ * push. Lists made at different times (a fixpoint's log, long after the real facts) then all have
+ * one kind, and code the JIT compiled for the pushes is not thrown away when the other kind turns up.
+ */
+export function factList<T>(): T[] {
+  const list = [undefined as T];
+  list.pop();
+  return list;
 }

@@ -75,11 +75,19 @@ export class LintProgram {
     this.items = assembled.front.instrs;
     this.dispatches = assembled.front.dispatches;
     this.diagnostics = assembled.diagnostics;
-    const n = this.instrs.length;
-    this.procOf = new Int32Array(n).fill(-1);
+    this.procOf = new Int32Array(this.instrs.length).fill(-1);
+    // Each loop in a method of its own: the JIT compiles a long loop while it runs, and code after
+    // the loop, not run yet, would throw that code away when it first runs.
+    this.addProcedures();
+    this.addTopLevelRuns();
+    this.addDevices();
+  }
+
+  private addProcedures(): void {
     // Nested procedures: the innermost wins, so fill outer ones first.
     const sorted = [...this.ir.procs].sort((a, b) => a.start - b.start || b.end - a.end);
-    for (const p of sorted) {
+    for (let k = 0; k < sorted.length; k++) {
+      const p = sorted[k]!;
       const item = this.items[p.start];
       const proc: LintProc = {
         index: this.procs.length,
@@ -95,21 +103,21 @@ export class LintProgram {
       this.procs.push(proc);
       this.procOf.fill(proc.index, proc.start, proc.end);
     }
-    // Runs of top-level code: each maximal stretch of instructions outside every procedure.
-    let i = 0;
-    while (i < n) {
-      if (this.procOf[i] !== -1) {
-        i++;
-        continue;
-      }
-      const start = i;
-      while (i < n && this.procOf[i] === -1) i++;
+  }
+
+  /** Runs of top-level code: each maximal stretch of instructions outside every procedure. */
+  private addTopLevelRuns(): void {
+    const procOf = this.procOf;
+    let start = procOf.indexOf(-1);
+    while (start >= 0) {
+      let end = start + 1;
+      while (end < procOf.length && procOf[end] === -1) end++;
       const item = this.items[start]!;
       const proc: LintProc = {
         index: this.procs.length,
         name: `top-level code of ${item.unit.file}`,
         start,
-        end: i,
+        end,
         options: [],
         segment: "",
         span: item.span,
@@ -117,8 +125,12 @@ export class LintProgram {
         topLevel: true,
       };
       this.procs.push(proc);
-      this.procOf.fill(proc.index, start, i);
+      procOf.fill(proc.index, start, end);
+      start = procOf.indexOf(-1, end);
     }
+  }
+
+  private addDevices(): void {
     for (const d of this.ir.devices) {
       const rec = this.front.devices.find((r) => r.ddbAddress === d.ddbAddress);
       this.devices.push({

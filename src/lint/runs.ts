@@ -1,7 +1,7 @@
 // How one activation's blocks are visited: a fixpoint for code with loops, one forward pass for
 // code without, and a pass that only records facts (or a log of a fixpoint's facts, replayed).
 // Classes, not closures: one is made per activation.
-import { newFacts, type AnalysisFacts, type CallbackFact, type Ctx } from "./observations.js";
+import { factList, newFacts, type AnalysisFacts, type CallbackFact, type Ctx } from "./observations.js";
 import { State } from "./values.js";
 
 /** Where a walk hands its successors and returns (classes, not closures: one is made per activation). */
@@ -76,18 +76,28 @@ export class ForwardRun extends Run {
     return this.states.pop()!;
   }
   edge(target: number, s: State): void {
-    let k = this.starts.length;
-    while (k > 0 && this.starts[k - 1]! < target) k--;
-    if (k > 0 && this.starts[k - 1] === target) this.states[k - 1] = State.join(this.states[k - 1]!, s);
-    else {
-      insertAt(this.starts, k, target);
-      insertAt(this.states, k, s);
+    const starts = this.starts;
+    const states = this.states;
+    let k = starts.length;
+    while (k > 0 && starts[k - 1]! < target) k--;
+    if (k > 0 && starts[k - 1] === target) {
+      states[k - 1] = State.join(states[k - 1]!, s);
+      return;
     }
+    // Both lists move up by one from k (not insertAt: one function for numbers and states would take both kinds of array).
+    starts.push(target);
+    states.push(s);
+    for (let j = starts.length - 1; j > k; j--) {
+      starts[j] = starts[j - 1]!;
+      states[j] = states[j - 1]!;
+    }
+    starts[k] = target;
+    states[k] = s;
   }
 }
 
 /** `list.splice(k, 0, v)` without the array splice makes of what it removes. */
-function insertAt<T>(list: T[], k: number, v: T): void {
+function insertAt(list: number[], k: number, v: number): void {
   list.push(v);
   for (let j = list.length - 1; j > k; j--) list[j] = list[j - 1]!;
   list[k] = v;
@@ -108,7 +118,7 @@ export class ObserveRun extends Run {
 export class FactLog {
   /** Where the walks record: the facts that a walk inside one procedure may add are its own arrays. */
   readonly facts: AnalysisFacts;
-  readonly callbacks: CallbackFact[] = [];
+  readonly callbacks: CallbackFact[] = factList();
   private readonly logged: unknown[][];
   /** Per block start: where its latest walk's extent is in `bounds`. */
   private readonly extents = new Map<number, number>();
@@ -151,8 +161,8 @@ export class FactLog {
     const n = this.logged.length;
     const blocks = Int32Array.from(this.extents.keys()).sort();
     const b = this.bounds;
-    for (const block of blocks) {
-      const at = this.extents.get(block)!;
+    for (let x = 0; x < blocks.length; x++) {
+      const at = this.extents.get(blocks[x]!)!;
       for (let k = 0; k < targets.length; k++) {
         const from = this.logged[k]!;
         const to = targets[k]!;

@@ -71,14 +71,18 @@ export function scanInstructions(p: LintProgram): InstructionScan {
 export function mayHoldOffset(operands: readonly (Expr | null)[]): boolean {
   for (let i = 0; i < operands.length; i++) {
     const e = operands[i];
-    if (!e || isLeaf(e)) continue;
-    if (e.k === "index" ? e.left !== null || !isLeaf(e.inner) : e.k !== "unary" || e.op === "OFFSET" || !isLeaf(e.arg)) return true;
+    if (!e) continue;
+    // Expressions come in many shapes, so each read of `k` is a slow lookup: read once.
+    const { k } = e;
+    if (k === "name" || k === "num") continue;
+    if (k === "index" ? e.left !== null || !isLeaf(e.inner) : k !== "unary" || e.op === "OFFSET" || !isLeaf(e.arg)) return true;
   }
   return false;
 }
 
 function isLeaf(e: Expr): boolean {
-  return e.k === "name" || e.k === "num";
+  const { k } = e;
+  return k === "name" || k === "num";
 }
 
 /** The entries of a sorted list of instruction indices within [start, end). */

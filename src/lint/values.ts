@@ -63,7 +63,9 @@ export function cnst(n: number): AbsVal {
 
 /** ESP-relative values near the entry ESP, made once: every PUSH, POP, CALL and RET makes one. */
 const SP_CACHE_RANGE = 4096;
-const SP_VALUES: AbsVal[] = [];
+// Made at full length and of the kind it holds: stores far past the end of an empty array make it a
+// dictionary, and a list that changes kind throws away the code the JIT compiled for the other.
+const SP_VALUES: (AbsVal | undefined)[] = new Array(2 * SP_CACHE_RANGE).fill(undefined);
 
 export function sym(base: string, off = 0): AbsVal {
   const o = off | 0;
@@ -174,8 +176,9 @@ export function logicFlags(a: AbsVal, size: number): FlagsSource {
 
 // Flags sources are immutable: those about a value made once (TOP, OPAQUE, a small constant) are
 // made once too, by value and operand size.
-const SHARED_RESULT_FLAGS: (FlagsSource | undefined)[] = [];
-const SHARED_LOGIC_FLAGS: (FlagsSource | undefined)[] = [];
+// Made at full length, of the kind they hold (see SP_VALUES).
+const SHARED_RESULT_FLAGS: (FlagsSource | undefined)[] = new Array((2 + SMALL.length) * 5).fill(undefined);
+const SHARED_LOGIC_FLAGS: (FlagsSource | undefined)[] = new Array((2 + SMALL.length) * 5).fill(undefined);
 
 /** Where the shared flags source about `a` is kept, or -1 when `a` is not a value made once. */
 function sharedFlagsIndex(a: AbsVal, size: number): number {

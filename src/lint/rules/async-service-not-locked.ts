@@ -18,7 +18,9 @@ export const asyncServiceNotLocked: Rule = {
     good: "VxD_LOCKED_CODE_SEG\nBeginProc MyDev_Get_Count, ASYNC_SERVICE",
   },
   check({ program: p, report }) {
-    for (const proc of p.procs) {
+    const procs = p.procs;
+    for (let k = 0; k < procs.length; k++) {
+      const proc = procs[k]!;
       if (!proc.options.includes("ASYNC_SERVICE") || proc.segment === "" || proc.segment === "LOCKED") continue;
       report({
         span: proc.span,

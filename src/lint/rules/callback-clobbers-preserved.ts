@@ -24,7 +24,9 @@ export const callbackClobbersPreserved: Rule = {
   },
   check({ program: p, report }) {
     const preserve = new Set(EVENT_CALLBACK_MUST_PRESERVE.map((r) => r.toUpperCase()));
-    for (const r of p.facts.returns) {
+    const returns = p.facts.returns;
+    for (let k = 0; k < returns.length; k++) {
+      const r = returns[k]!;
       if (!r.rootFrame || (r.ctx.kind !== "event" && r.ctx.kind !== "priority-event")) continue;
       const problems: string[] = [];
       if (preserve.has("EBP") && changed(r.regs[EBP], "EBP")) problems.push("EBP changed");

@@ -23,7 +23,9 @@ export const cancelMismatch: Rule = {
   },
   check({ program: p, report }) {
     const info = handleInfo(p);
-    for (const c of info.cancels) {
+    const cancels = info.cancels;
+    for (let k = 0; k < cancels.length; k++) {
+      const c = cancels[k]!;
       const { sites, addr } = cancelledSites(info, c);
       const services = sites.map((s) => ({ site: s, cb: info.schedulers.get(s) })).filter((x) => x.cb);
       if (!services.length || services.some((x) => x.cb!.cancel?.name === c.name)) continue;

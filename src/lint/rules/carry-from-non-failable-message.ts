@@ -24,7 +24,9 @@ export const carryFromNonFailableMessage: Rule = {
   },
   check({ program: p, report }) {
     const byRet = new Map<number, Set<string>>();
-    for (const r of p.facts.returns) {
+    const returns = p.facts.returns;
+    for (let k = 0; k < returns.length; k++) {
+      const r = returns[k]!;
       if (!r.rootFrame || r.ctx.kind !== "message" || !(r.cf & CF1)) continue;
       const m = messageOf(r.ctx);
       if (!m || m.failable !== "cannot-fail") continue;

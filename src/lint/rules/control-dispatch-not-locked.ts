@@ -31,7 +31,9 @@ export const controlDispatchNotLocked: Rule = {
       });
     }
     const seen = new Set<string>();
-    for (const i of p.scan.expanded) {
+    const expanded = p.scan.expanded;
+    for (let k = 0; k < expanded.length; k++) {
+      const i = expanded[k]!;
       const item = p.items[i]!;
       if (item.segment === "" || item.segment === "LOCKED" || !item.origin.some(isControlDispatchExpansion)) continue;
       const key = `${item.span.file}:${item.span.line}:${item.span.column}`;

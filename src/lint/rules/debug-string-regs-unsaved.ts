@@ -26,7 +26,9 @@ export const debugStringRegsUnsaved: Rule = {
   },
   check({ program: p, report }) {
     const done = new Set<number>();
-    for (const c of p.facts.serviceCalls) {
+    const serviceCalls = p.facts.serviceCalls;
+    for (let k = 0; k < serviceCalls.length; k++) {
+      const c = serviceCalls[k]!;
       if (done.has(c.index) || c.service?.name !== "Out_Debug_String" || p.items[c.index]!.origin.length) continue;
       const esi = c.regs[ESI];
       if (!isConstVal(esi)) continue;

@@ -30,7 +30,9 @@ export const dispatchEaxIsRelative: Rule = {
       if (!block.jumpTable || block.low === 0) continue;
       const control = p.codeIndex(block.unit, block.proc);
       if (control < 0) continue;
-      for (const f of p.facts.notable) {
+      const notable = p.facts.notable;
+      for (let k = 0; k < notable.length; k++) {
+        const f = notable[k]!;
         if (done.has(f.index) || f.ctx.kind !== "message" || f.ctx.root !== control || f.ctx.message === null) continue;
         const ins = p.instrs[f.index]!;
         if (ins.op !== Op.CMP || ins.a?.kind !== "reg" || ins.a.reg !== EAX || ins.a.size !== 4) continue;

@@ -19,7 +19,9 @@ export const ecxThroughSystemControl: Rule = {
     good: "\tmov\teax, MY_MSG\n\tmov\tedx, [Count]\t; EBX, ESI, EDI and EDX reach the receiver\n\tVMMcall System_Control",
   },
   check({ program: p, report }) {
-    for (const c of p.facts.serviceCalls) {
+    const serviceCalls = p.facts.serviceCalls;
+    for (let k = 0; k < serviceCalls.length; k++) {
+      const c = serviceCalls[k]!;
       if (c.name !== "System_Control" || c.ecxDef < 0) continue;
       report({
         span: p.span(c.ecxDef),

@@ -40,12 +40,16 @@ export const eventChangesClientRegs: Rule = {
   check({ program: p, report }) {
     const saves = new Set<number>();
     const runsVm = new Set<number>();
-    for (const c of p.facts.serviceCalls) {
+    const serviceCalls = p.facts.serviceCalls;
+    for (let k = 0; k < serviceCalls.length; k++) {
+      const c = serviceCalls[k]!;
       if (c.service === SAVE_CLIENT_STATE) saves.add(c.ctx.id);
       if (c.service && RUNS_VM_CODE.has(c.service)) runsVm.add(c.ctx.id);
     }
     const reachedProcs = new Map<number, Set<number>>();
-    for (const c of p.facts.calls) {
+    const calls = p.facts.calls;
+    for (let k = 0; k < calls.length; k++) {
+      const c = calls[k]!;
       const to = p.procOf[c.target]!;
       if (to < 0) continue;
       let set = reachedProcs.get(c.ctx.id);
@@ -54,7 +58,9 @@ export const eventChangesClientRegs: Rule = {
     }
     const unreadLines = unknownLines(p);
     const done = new Set<number>();
-    for (const ctx of p.facts.ctxs) {
+    const ctxs = p.facts.ctxs;
+    for (let k = 0; k < ctxs.length; k++) {
+      const ctx = ctxs[k]!;
       if ((ctx.kind !== "event" && ctx.kind !== "priority-event") || saves.has(ctx.id) || !runsVm.has(ctx.id)) continue;
       const procs = [p.procs[p.procOf[ctx.root]!]!, ...[...(reachedProcs.get(ctx.id) ?? [])].map((i) => p.procs[i]!)];
       if (procs.some((proc) => containsUnread(p, proc, unreadLines))) continue;

@@ -27,19 +27,25 @@ export const eventHandleNotCleared: Rule = {
   check({ program: p, report }) {
     const info = handleInfo(p);
     const cancelled = new Map<number, number>();
-    for (const c of info.cancels) {
+    const cancels = info.cancels;
+    for (let k = 0; k < cancels.length; k++) {
+      const c = cancels[k]!;
       const { addr } = cancelledSites(info, c);
       if (addr !== null && !cancelled.has(addr)) cancelled.set(addr, c.index);
     }
     const callbacksAt = new Map<number, typeof p.facts.callbacks>();
-    for (const cb of p.facts.callbacks) {
+    const callbacks = p.facts.callbacks;
+    for (let k = 0; k < callbacks.length; k++) {
+      const cb = callbacks[k]!;
       const list = callbacksAt.get(cb.site);
       if (list) list.push(cb);
       else callbacksAt.set(cb.site, [cb]);
     }
     // Stores of 0 into each handle variable, by the root they were made under.
     const zeroes = new Map<number, Set<number>>();
-    for (const s of info.zeroStores) {
+    const zeroStores = info.zeroStores;
+    for (let k = 0; k < zeroStores.length; k++) {
+      const s = zeroStores[k]!;
       if (!cancelled.has(s.addr)) continue;
       const key = entryAndAddress(s.ctx.root, s.addr);
       let set = zeroes.get(key);

@@ -31,7 +31,9 @@ export const eventMemoryServiceUnsafe: Rule = {
     const notCrit = pefFlag("PEF_Wait_Not_Crit");
     // Scheduling sites that do not make the callback wait for the critical section, by callback entry and kind.
     const unsafeSites = new Map<string, CallbackFact[]>();
-    for (const cb of p.facts.callbacks) {
+    const callbacks = p.facts.callbacks;
+    for (let k = 0; k < callbacks.length; k++) {
+      const cb = callbacks[k]!;
       const kind = cb.service.kind;
       const waits = kind === "priority-event" && (!isConstVal(cb.ecx) || (cb.ecx.n & notCrit) !== 0);
       if ((kind !== "event" && kind !== "priority-event") || waits) continue;
@@ -41,7 +43,9 @@ export const eventMemoryServiceUnsafe: Rule = {
       else unsafeSites.set(key, [cb]);
     }
     const done = new Set<number>();
-    for (const c of p.facts.serviceCalls) {
+    const serviceCalls = p.facts.serviceCalls;
+    for (let k = 0; k < serviceCalls.length; k++) {
+      const c = serviceCalls[k]!;
       if (done.has(c.index) || !c.service || !UNSAFE.has(c.service.name.toLowerCase())) continue;
       const sites = unsafeSites.get(`${c.ctx.kind}|${c.ctx.root}`);
       if (!sites) continue;

@@ -26,7 +26,9 @@ export function handleInfo(p: LintProgram): HandleInfo {
   const cancelByName = new Map<string, boolean>();
   const schedulers = new Map<number, CallbackService>();
   const cancels: ServiceCallFact[] = [];
-  for (const c of p.facts.serviceCalls) {
+  const serviceCalls = p.facts.serviceCalls;
+  for (let k = 0; k < serviceCalls.length; k++) {
+    const c = serviceCalls[k]!;
     let cb = callbackByName.get(c.name);
     if (cb === undefined && !callbackByName.has(c.name)) callbackByName.set(c.name, (cb = callbackService(c.name)));
     if (cb) schedulers.set(c.index, cb);
@@ -36,7 +38,9 @@ export function handleInfo(p: LintProgram): HandleInfo {
   }
   const variables = new Map<number, Set<number>>();
   const zeroStores: StoreFact[] = [];
-  for (const s of p.facts.stores) {
+  const stores = p.facts.stores;
+  for (let k = 0; k < stores.length; k++) {
+    const s = stores[k]!;
     const v = s.value;
     if (v.k === K_CONST && v.n === 0) zeroStores.push(s);
     if (v.k !== K_HANDLE) continue;

@@ -28,7 +28,9 @@ export const missingVmmInclude: Rule = {
       if (!old || span.line < old.span.line || (span.line === old.span.line && span.column < old.span.column)) firstUse.set(file, { span, what });
     };
     for (const c of classifyFrontDiagnostics(p)) if (c.kind === "missing-vmm-include" && c.unit) note(c.unit.file, c.diag.span!, `\`${c.name}\``);
-    for (const i of p.scan.serviceMacros) {
+    const serviceMacros = p.scan.serviceMacros;
+    for (let k = 0; k < serviceMacros.length; k++) {
+      const i = serviceMacros[k]!;
       const item = p.items[i]!;
       if (item.unit.includesVmm) continue;
       note(item.unit.file, item.span, `\`${item.mnemonic === "vmmcall" ? "VMMcall" : item.mnemonic === "vmmjmp" ? "VMMjmp" : item.mnemonic === "vxdjmp" ? "VxDjmp" : "VxDcall"}\``);

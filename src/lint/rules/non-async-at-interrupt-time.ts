@@ -22,7 +22,9 @@ export const nonAsyncAtInterruptTime: Rule = {
     good: "BeginProc My_Hw_Int\n\tmov\tesi, OFFSET32 My_Event\t; do the work at event time\n\tVMMcall Schedule_Global_Event\n\tclc\n\tret\nEndProc My_Hw_Int",
   },
   check({ program: p, report }) {
-    for (const c of p.facts.serviceCalls) {
+    const serviceCalls = p.facts.serviceCalls;
+    for (let k = 0; k < serviceCalls.length; k++) {
+      const c = serviceCalls[k]!;
       if (!c.ctx.interruptTime || !c.service || c.service.async === true) continue;
       const what = c.service.async === false ? "is not asynchronous" : "is not documented as asynchronous";
       report({

@@ -21,7 +21,9 @@ export const pageableHandler: Rule = {
   },
   check({ program: p, report }) {
     const done = new Set<number>();
-    for (const c of p.facts.calls) {
+    const calls = p.facts.calls;
+    for (let k = 0; k < calls.length; k++) {
+      const c = calls[k]!;
       if (c.ctx.kind !== "message") continue;
       const m = messageOf(c.ctx);
       const proc = p.procAt(c.target);

@@ -29,7 +29,9 @@ export const pefFlagsConflict: Rule = {
     const threadSti = pefFlag("PEF_Wait_For_Thread_STI");
     const notCrit = pefFlag("PEF_Wait_Not_Crit");
     const done = new Set<number>();
-    for (const cb of p.facts.callbacks) {
+    const callbacks = p.facts.callbacks;
+    for (let k = 0; k < callbacks.length; k++) {
+      const cb = callbacks[k]!;
       if (cb.service.kind !== "priority-event" || done.has(cb.site)) continue;
       const problems: string[] = [];
       if (isConstVal(cb.ecx) && (cb.ecx.n & sti) && (cb.ecx.n & threadSti)) problems.push("PEF_Wait_For_STI and PEF_Wait_For_Thread_STI exclude each other");

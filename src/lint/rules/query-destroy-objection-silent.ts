@@ -31,12 +31,16 @@ export const queryDestroyObjectionSilent: Rule = {
   },
   check({ program: p, report }) {
     const tells = new Set<number>();
-    for (const c of p.facts.serviceCalls) {
+    const serviceCalls = p.facts.serviceCalls;
+    for (let k = 0; k < serviceCalls.length; k++) {
+      const c = serviceCalls[k]!;
       if (c.ctx.kind !== "message" || c.ctx.message !== QUERY_DESTROY) continue;
       if (c.service === null || MESSAGE_BOXES.has(c.service)) tells.add(c.ctx.id);
     }
     const done = new Set<number>();
-    for (const r of p.facts.returns) {
+    const returns = p.facts.returns;
+    for (let k = 0; k < returns.length; k++) {
+      const r = returns[k]!;
       if (!r.rootFrame || r.ctx.kind !== "message" || r.ctx.message !== QUERY_DESTROY || !(r.cf & CF1)) continue;
       if (tells.has(r.ctx.id) || done.has(r.index)) continue;
       done.add(r.index);

@@ -24,7 +24,9 @@ export const segmentRegisterWrite: Rule = {
   },
   check({ program: p, report }) {
     const done = new Set<number>();
-    for (const w of p.facts.segWrites) {
+    const segWrites = p.facts.segWrites;
+    for (let k = 0; k < segWrites.length; k++) {
+      const w = segWrites[k]!;
       if (!FLAT.has(w.seg) || done.has(w.index) || w.value.k === K_OPAQUE || flatAsEntered(w.value, w.seg)) continue;
       if (p.items[w.index]!.segment === "REAL_INIT") continue;
       done.add(w.index);

@@ -22,7 +22,9 @@ export function callStatements(p: LintProgram): CallStatement[] {
 
 function findCallStatements(p: LintProgram): CallStatement[] {
   const out: CallStatement[] = [];
-  for (const i of p.scan.serviceMacros) {
+  const serviceMacros = p.scan.serviceMacros;
+  for (let k = 0; k < serviceMacros.length; k++) {
+    const i = serviceMacros[k]!;
     const ins = p.instrs[i]!;
     const item = p.items[i]!;
     const name = ins.text ?? "";

@@ -25,7 +25,9 @@ export const simulateIntForbidden: Rule = {
   },
   check({ program: p, report }) {
     const byIndex = new Map<number, { name: string; messages: Set<string> }>();
-    for (const c of p.facts.serviceCalls) {
+    const serviceCalls = p.facts.serviceCalls;
+    for (let k = 0; k < serviceCalls.length; k++) {
+      const c = serviceCalls[k]!;
       if (!SERVICES.has(c.name) || c.ctx.kind !== "message") continue;
       const m = messageOf(c.ctx);
       if (!m || m.maySimulateInt !== false) continue;

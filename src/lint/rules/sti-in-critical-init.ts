@@ -21,7 +21,9 @@ export const stiInCriticalInit: Rule = {
   },
   check({ program: p, report }) {
     const byIndex = new Map<number, Set<string>>();
-    for (const f of p.facts.notable) {
+    const notable = p.facts.notable;
+    for (let k = 0; k < notable.length; k++) {
+      const f = notable[k]!;
       if (p.instrs[f.index]!.op !== Op.STI || f.ctx.kind !== "message") continue;
       const m = messageOf(f.ctx);
       if (!m || m.mayEnableInterrupts) continue;

@@ -21,7 +21,9 @@ export const timeoutCarryNotTested: Rule = {
   },
   check({ program: p, report }) {
     const done = new Set<number>();
-    for (const loss of p.facts.carryLosses) {
+    const carryLosses = p.facts.carryLosses;
+    for (let k = 0; k < carryLosses.length; k++) {
+      const loss = carryLosses[k]!;
       if (loss.id >= 0) continue;
       const ctx = p.facts.ctxs[-loss.id - 2];
       if (!ctx || done.has(ctx.id)) continue;

@@ -24,7 +24,9 @@ export const uncheckedSystemControlCarry: Rule = {
   check({ program: p, report }) {
     const sends = new Map(p.facts.serviceCalls.filter((c) => c.name === "System_Control" || c.name === "Directed_Sys_Control").map((c) => [c.index, c]));
     const done = new Set<number>();
-    for (const loss of p.facts.carryLosses) {
+    const carryLosses = p.facts.carryLosses;
+    for (let k = 0; k < carryLosses.length; k++) {
+      const loss = carryLosses[k]!;
       if (loss.id < 0 || done.has(loss.id)) continue;
       const send = sends.get(loss.id);
       if (!send) continue;

@@ -23,7 +23,9 @@ export const useOffset32: Rule = {
   },
   check({ program: p, report }) {
     const spans: SourceSpan[] = [];
-    for (const i of p.scan.mayHoldOffset) {
+    const offsetCandidates = p.scan.mayHoldOffset;
+    for (let k = 0; k < offsetCandidates.length; k++) {
+      const i = offsetCandidates[k]!;
       const item = p.items[i]!;
       if (item.segment !== "REAL_INIT") collectAllOffsets(item.operands, spans);
     }
