@@ -1,9 +1,10 @@
 // Lint's work as a count of machine instructions, which a busy machine does not disturb the way it
 // disturbs the clock: valgrind (cachegrind) counts every instruction the process executes while
 // `dist/cli.js lint --format json` lints the source bench/lint.mjs generates. V8 runs single-threaded
-// here, so the compiler's and the collector's work is counted too and the count repeats to within
-// a fraction of a percent. It measures the plain bundle: valgrind cannot start from the start-up
-// snapshot (V8 sees other CPU features under it), so compiling the bundle is part of the count.
+// here, so the compiler's and the collector's work is counted too, and in its predictable mode, so
+// that repeat runs agree to 0.01% even on a busy machine (without it, to 0.1–1%). It measures the
+// plain bundle: valgrind cannot start from the start-up snapshot (V8 sees other CPU features under
+// it), so compiling the bundle is part of the count, and what only the snapshot does is not seen.
 // Compare two builds by their counts; bench/lint.mjs gives the time.
 // Usage: node bench/lint-work.mjs [lines]     (after `npm run build`; needs valgrind)
 import { spawnSync } from "node:child_process";
@@ -23,7 +24,7 @@ const file = join(mkdtempSync(join(tmpdir(), "vmmasm-work-")), "bench.asm");
 spawnSync(process.execPath, [join(root, "bench", "lint.mjs"), "--write", file, String(want)], { stdio: "inherit" });
 const r = spawnSync(
   "valgrind",
-  ["--tool=cachegrind", "--cache-sim=no", "--smc-check=all-non-file", "--cachegrind-out-file=/dev/null", process.execPath, "--single-threaded", join(root, "dist", "cli.js"), "lint", "--format", "json", file],
+  ["--tool=cachegrind", "--cache-sim=no", "--smc-check=all-non-file", "--cachegrind-out-file=/dev/null", process.execPath, "--single-threaded", "--predictable", join(root, "dist", "cli.js"), "lint", "--format", "json", file],
   { encoding: "utf8", maxBuffer: 1 << 28 },
 );
 const counted = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
