@@ -21,9 +21,23 @@ export interface Cfg {
   readonly blockOf: Int32Array;
 }
 
+/** Conditional jumps and loops: control goes to the target or falls through. */
+const BRANCH_OPS = [Op.JCC, Op.LOOP, Op.LOOPZ, Op.LOOPNZ, Op.JECXZ];
+/** Control never falls through to the next instruction. */
+const FLOW_END_OPS = [Op.JMP, Op.JMP_INDIRECT, Op.RET, Op.VXDJMP, Op.HALT];
+
+function opTable(ops: readonly number[]): Uint8Array {
+  const table = new Uint8Array(256);
+  for (const op of ops) table[op] = 1;
+  return table;
+}
+
 /** By opcode: 1 for direct jumps, branches and calls. */
-export const TRANSFERS = new Uint8Array(256);
-for (const op of [Op.JMP, Op.JCC, Op.LOOP, Op.LOOPZ, Op.LOOPNZ, Op.JECXZ, Op.CALL]) TRANSFERS[op] = 1;
+export const TRANSFERS = opTable([Op.JMP, ...BRANCH_OPS, Op.CALL]);
+/** By opcode: 1 where the next instruction starts a block (a branch or the end of the flow). */
+export const ENDS_BLOCK = opTable([...BRANCH_OPS, ...FLOW_END_OPS]);
+const BRANCHES = opTable(BRANCH_OPS);
+const FLOW_ENDS = opTable(FLOW_END_OPS);
 
 export function isControlTransfer(op: number): boolean {
   return TRANSFERS[op] === 1;
@@ -31,25 +45,12 @@ export function isControlTransfer(op: number): boolean {
 
 /** Does control never fall through to the next instruction? */
 export function endsFlow(ins: Instr): boolean {
-  switch (ins.op) {
-    case Op.JMP:
-    case Op.JMP_INDIRECT:
-    case Op.RET:
-    case Op.VXDJMP:
-    case Op.HALT:
-      return true;
-    default:
-      return false;
-  }
+  return FLOW_ENDS[ins.op] === 1;
 }
 
 export function isBranch(op: number): boolean {
-  return op === Op.JCC || op === Op.LOOP || op === Op.LOOPZ || op === Op.LOOPNZ || op === Op.JECXZ;
+  return BRANCHES[op] === 1;
 }
-
-/** By opcode: 1 where the next instruction starts a block (a branch or the end of the flow). */
-export const ENDS_BLOCK = new Uint8Array(256);
-for (const op of [Op.JCC, Op.LOOP, Op.LOOPZ, Op.LOOPNZ, Op.JECXZ, Op.JMP, Op.JMP_INDIRECT, Op.RET, Op.VXDJMP, Op.HALT]) ENDS_BLOCK[op] = 1;
 
 export function buildCfg(program: LintProgram, proc: LintProc): Cfg {
   const { start, end } = proc;

@@ -9,9 +9,10 @@ REG_NAMES16.forEach((n, i) => REGS.set(n.toUpperCase(), { reg: i as Reg, size: 2
 REG_NAMES8_LOW.forEach((n, i) => REGS.set(n.toUpperCase(), { reg: i as Reg, size: 1, high: false }));
 REG_NAMES8_HIGH.forEach((n, i) => REGS.set(n.toUpperCase(), { reg: i as Reg, size: 1, high: true }));
 
+/** A register placeholder of a debug string (the DDK's term): `#EAX` prints EAX in hex, `?ESI` the label nearest ESI. */
 const PLACEHOLDER = /([#?])(E[ABCD]X|E[SD]I|E[BS]P|[ABCD]X|[SD]I|[BS]P|[ABCD][LH])\b/gi;
 
-/** PLACEHOLDER without the global flag: `exec` then keeps no position between calls. */
+/** The same pattern without the global flag, so that `exec` keeps no position between calls. */
 const ONE_PLACEHOLDER = new RegExp(PLACEHOLDER.source, "i");
 
 /** The first `#REG` or `?REG` placeholder in a debug string, or null. */
