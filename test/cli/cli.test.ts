@@ -144,6 +144,16 @@ describe("vmmasm ir", () => {
   });
 });
 
+describe("start-up", () => {
+  it("does not hand NODE_EXTRA_CA_CERTS on to node, which would read the certificates before anything runs", () => {
+    // node warns on stderr when the file it was given cannot be loaded: no warning, no loading.
+    const r = vmmasm(["run", "examples/hello.asm"], { NODE_EXTRA_CA_CERTS: join(work, "missing-ca.pem") });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Hello from vmmasm");
+    expect(r.stderr).not.toContain("extra certs");
+  });
+});
+
 describe("vmmasm --help and --version", () => {
   it("prints usage and the version, exit 0", () => {
     const h = vmmasm(["--help"]);
