@@ -5,7 +5,8 @@
 // that repeat runs agree to 0.01% even on a busy machine (without it, to 0.1–1%). It measures the
 // plain bundle: valgrind cannot start from the start-up snapshot (V8 sees other CPU features under
 // it), so compiling the bundle is part of the count, and what only the snapshot does is not seen.
-// Compare two builds by their counts; bench/lint.mjs gives the time.
+// Compare two builds by their counts; bench/lint.mjs gives the time. Node runs without
+// NODE_EXTRA_CA_CERTS, as bin/vmmasm starts it (with it, node 20 parses the certificates first).
 // Usage: node bench/lint-work.mjs [lines]     (after `npm run build`; needs valgrind)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -22,10 +23,12 @@ if (spawnSync("valgrind", ["--version"]).status !== 0) {
 }
 const file = join(mkdtempSync(join(tmpdir(), "vmmasm-work-")), "bench.asm");
 spawnSync(process.execPath, [join(root, "bench", "lint.mjs"), "--write", file, String(want)], { stdio: "inherit" });
+const env = { ...process.env };
+delete env.NODE_EXTRA_CA_CERTS;
 const r = spawnSync(
   "valgrind",
   ["--tool=cachegrind", "--cache-sim=no", "--smc-check=all-non-file", "--cachegrind-out-file=/dev/null", process.execPath, "--single-threaded", "--predictable", join(root, "dist", "cli.js"), "lint", "--format", "json", file],
-  { encoding: "utf8", maxBuffer: 1 << 28 },
+  { encoding: "utf8", maxBuffer: 1 << 28, env },
 );
 const counted = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
 if (!counted || (r.status !== 0 && r.status !== 1)) {
