@@ -120,7 +120,7 @@ export class DataLayout {
         for (let i = 0; i < n; i++) for (const x of e.items) put(x);
         return;
       }
-      if (!e || (e.k === "name" && e.name === "?")) {
+      if (e === null || isUninitialised(e)) {
         pos += elementSize;
         return;
       }
@@ -146,6 +146,11 @@ export class DataLayout {
   private writeValue(w: DataWrite, e: Expr | null): void {
     if (e && e.k === "dup") {
       const n = w.ev.constant(e.count);
+      // `n DUP (?)`, the usual buffer, writes nothing: skip it whole rather than element by element.
+      if (!w.struc && e.items.every((x) => x === null || isUninitialised(x))) {
+        w.pos += n * e.items.length * w.elementSize;
+        return;
+      }
       for (let i = 0; i < n; i++) for (const x of e.items) this.writeValue(w, x);
       return;
     }
@@ -155,7 +160,7 @@ export class DataLayout {
       return;
     }
     const elementSize = w.elementSize;
-    if (!e || (e.k === "name" && e.name === "?")) {
+    if (e === null || isUninitialised(e)) {
       w.pos += elementSize;
       return;
     }
@@ -174,7 +179,7 @@ export class DataLayout {
   private writeStruc(pos: number, struc: StrucInfo, init: Expr | null, ev: Evaluator, parse: ExpressionParser): void {
     for (const f of struc.fields) if (f.init) this.buf.set(f.init.subarray(0, f.size), pos + f.offset);
     if (!init || init.k !== "text") {
-      if (init && !(init.k === "name" && init.name === "?")) fail(diag("bad-expression", init.span, "a STRUC variable is initialised with `<field values>`"));
+      if (init && !isUninitialised(init)) fail(diag("bad-expression", init.span, "a STRUC variable is initialised with `<field values>`"));
       return;
     }
     const values = splitArguments(init.value);
@@ -192,6 +197,11 @@ export class DataLayout {
       writeLE(this.buf, pos + f.offset, Math.min(f.size, 8), v.str !== null ? stringAsNumber(v.str) : v.c);
     });
   }
+}
+
+/** `?`: an element left uninitialised. */
+function isUninitialised(e: Expr): boolean {
+  return e.k === "name" && e.name === "?";
 }
 
 function writeLE(buf: Uint8Array, pos: number, size: number, value: number): void {
