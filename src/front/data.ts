@@ -168,9 +168,8 @@ export class DataLayout {
       for (const ch of e.value) this.buf[w.pos++] = ch.charCodeAt(0) & 0xff;
       return;
     }
-    const v = w.ev.value(e);
-    if (v.base || v.index || v.reg) fail(diag("bad-expression", e.span, "a register cannot be stored as data"));
-    const n = v.str !== null ? stringAsNumber(v.str) : v.c;
+    // A number, the commonest element, needs no evaluation.
+    const n = e.k === "num" ? e.value : storedNumber(w.ev, e);
     checkFits(n, elementSize, e);
     writeLE(this.buf, w.pos, elementSize, n);
     w.pos += elementSize;
@@ -197,6 +196,13 @@ export class DataLayout {
       writeLE(this.buf, pos + f.offset, Math.min(f.size, 8), v.str !== null ? stringAsNumber(v.str) : v.c);
     });
   }
+}
+
+/** The number a data element stores: a constant, an address or a short string's characters. */
+function storedNumber(ev: Evaluator, e: Expr): number {
+  const v = ev.value(e);
+  if (v.base || v.index || v.reg) fail(diag("bad-expression", e.span, "a register cannot be stored as data"));
+  return v.str !== null ? stringAsNumber(v.str) : v.c;
 }
 
 /** `?`: an element left uninitialised. */
