@@ -10,6 +10,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { buildCfg, isControlTransfer, type Cfg } from "./cfg.js";
 import type { AnalysisFacts } from "./analysis.js";
 import { scanInstructions, type InstructionScan } from "./scan.js";
+import { ServiceCallIndex } from "./service-call-index.js";
 
 export interface LintProc {
   readonly index: number;
@@ -67,6 +68,7 @@ export class LintProgram {
   private readonly cfgs = new Map<number, Cfg>();
   private staticEdges: CallEdge[] | null = null;
   private scanned: InstructionScan | null = null;
+  private serviceIndex: ServiceCallIndex | null = null;
 
   constructor(readonly assembled: AssembleResult) {
     this.front = assembled.front;
@@ -183,6 +185,11 @@ export class LintProgram {
   /** What one pass over every instruction finds (made on first use). */
   get scan(): InstructionScan {
     return (this.scanned ??= scanInstructions(this));
+  }
+
+  /** The analysis's service calls by service name (made on first use, after the analysis). */
+  get serviceCalls(): ServiceCallIndex {
+    return (this.serviceIndex ??= new ServiceCallIndex(this.facts.serviceCalls));
   }
 
   span(i: number): SourceSpan {

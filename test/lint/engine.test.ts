@@ -140,3 +140,29 @@ describe("what lint cannot read", () => {
     expect(r.findings[1]!.message).toContain("(2 places)");
   });
 });
+
+describe("the service calls by name", () => {
+  it("gives the calls of the services asked for, in the order the analysis recorded them", () => {
+    const p = program(`Declare_Virtual_Device SI, 1, 0, SI_Control, Undefined_Device_ID, Undefined_Init_Order
+VxD_LOCKED_CODE_SEG
+BeginProc SI_Control
+\tVMMcall Get_Cur_VM_Handle
+\tmov\teax, 70000001h
+\tVMMcall System_Control
+\tVMMcall Get_System_Time
+\tVxDcall Directed_Sys_Control
+\tVMMcall System_Control
+\tclc
+\tret
+EndProc SI_Control
+VxD_LOCKED_CODE_ENDS
+`);
+    const all = p.facts.serviceCalls;
+    const sends = p.serviceCalls.named("System_Control", "Directed_Sys_Control");
+    expect(sends.length).toBeGreaterThan(0);
+    expect(sends).toEqual(all.filter((c) => c.name === "System_Control" || c.name === "Directed_Sys_Control"));
+    expect(new Set(sends.map((c) => c.name))).toEqual(new Set(["System_Control", "Directed_Sys_Control"]));
+    expect(p.serviceCalls.where((name) => name.startsWith("Get_"))).toEqual(all.filter((c) => c.name.startsWith("Get_")));
+    expect(p.serviceCalls.named("Not_A_Service")).toEqual([]);
+  });
+});

@@ -21,21 +21,13 @@ const cache = new WeakMap<LintProgram, HandleInfo>();
 export function handleInfo(p: LintProgram): HandleInfo {
   const hit = cache.get(p);
   if (hit) return hit;
-  // Few names, many calls: each name is looked up once.
-  const callbackByName = new Map<string, CallbackService | undefined>();
-  const cancelByName = new Map<string, boolean>();
   const schedulers = new Map<number, CallbackService>();
-  const cancels: ServiceCallFact[] = [];
-  const serviceCalls = p.facts.serviceCalls;
-  for (let k = 0; k < serviceCalls.length; k++) {
-    const c = serviceCalls[k]!;
-    let cb = callbackByName.get(c.name);
-    if (cb === undefined && !callbackByName.has(c.name)) callbackByName.set(c.name, (cb = callbackService(c.name)));
-    if (cb) schedulers.set(c.index, cb);
-    let cancel = cancelByName.get(c.name);
-    if (cancel === undefined) cancelByName.set(c.name, (cancel = isCancelService(c.name)));
-    if (cancel) cancels.push(c);
+  const scheduling = p.serviceCalls.where((name) => callbackService(name) !== undefined);
+  for (let k = 0; k < scheduling.length; k++) {
+    const c = scheduling[k]!;
+    schedulers.set(c.index, callbackService(c.name)!);
   }
+  const cancels = p.serviceCalls.where(isCancelService);
   const variables = new Map<number, Set<number>>();
   const zeroStores: StoreFact[] = [];
   const stores = p.facts.stores;
