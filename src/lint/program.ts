@@ -8,9 +8,9 @@ import type { DispatchRecord, FrontResult, InstrItem, Unit } from "../front/prog
 import { Layout, Op, type Instr, type IrProgram, type SourceSpan } from "../ir/types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { buildCfg, isControlTransfer, type Cfg } from "./cfg.js";
-import type { AnalysisFacts } from "./analysis.js";
+import type { AnalysisFacts, CtxKind, ReturnFact, ServiceCallFact } from "./analysis.js";
 import { scanInstructions, type InstructionScan } from "./scan.js";
-import { ServiceCallIndex } from "./service-call-index.js";
+import { FactGroups } from "./fact-groups.js";
 
 export interface LintProc {
   readonly index: number;
@@ -68,7 +68,8 @@ export class LintProgram {
   private readonly cfgs = new Map<number, Cfg>();
   private staticEdges: CallEdge[] | null = null;
   private scanned: InstructionScan | null = null;
-  private serviceIndex: ServiceCallIndex | null = null;
+  private serviceCallGroups: FactGroups<string, ServiceCallFact> | null = null;
+  private rootReturnGroups: FactGroups<CtxKind, ReturnFact> | null = null;
 
   constructor(readonly assembled: AssembleResult) {
     this.front = assembled.front;
@@ -188,8 +189,13 @@ export class LintProgram {
   }
 
   /** The analysis's service calls by service name (made on first use, after the analysis). */
-  get serviceCalls(): ServiceCallIndex {
-    return (this.serviceIndex ??= new ServiceCallIndex(this.facts.serviceCalls));
+  get serviceCalls(): FactGroups<string, ServiceCallFact> {
+    return (this.serviceCallGroups ??= new FactGroups(this.facts.serviceCalls, (c) => c.name));
+  }
+
+  /** The returns that leave a root itself (not a procedure it called), by the kind of root. */
+  get rootReturns(): FactGroups<CtxKind, ReturnFact> {
+    return (this.rootReturnGroups ??= new FactGroups(this.facts.returns, (r) => (r.rootFrame ? r.ctx.kind : undefined)));
   }
 
   span(i: number): SourceSpan {

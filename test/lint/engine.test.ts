@@ -158,11 +158,11 @@ EndProc SI_Control
 VxD_LOCKED_CODE_ENDS
 `);
     const all = p.facts.serviceCalls;
-    const sends = p.serviceCalls.named("System_Control", "Directed_Sys_Control");
+    const sends = p.serviceCalls.of("System_Control", "Directed_Sys_Control");
     expect(sends.length).toBeGreaterThan(0);
     expect(sends).toEqual(all.filter((c) => c.name === "System_Control" || c.name === "Directed_Sys_Control"));
     expect(new Set(sends.map((c) => c.name))).toEqual(new Set(["System_Control", "Directed_Sys_Control"]));
     expect(p.serviceCalls.where((name) => name.startsWith("Get_"))).toEqual(all.filter((c) => c.name.startsWith("Get_")));
-    expect(p.serviceCalls.named("Not_A_Service")).toEqual([]);
+    expect(p.serviceCalls.of("Not_A_Service")).toEqual([]);
   });
 });

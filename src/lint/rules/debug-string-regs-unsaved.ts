@@ -26,7 +26,7 @@ export const debugStringRegsUnsaved: Rule = {
   },
   check({ program: p, report }) {
     const done = new Set<number>();
-    const calls = p.serviceCalls.named("Out_Debug_String");
+    const calls = p.serviceCalls.of("Out_Debug_String");
     for (let k = 0; k < calls.length; k++) {
       const c = calls[k]!;
       if (done.has(c.index) || !c.service || p.items[c.index]!.origin.length) continue;

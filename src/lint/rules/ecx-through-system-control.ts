@@ -19,7 +19,7 @@ export const ecxThroughSystemControl: Rule = {
     good: "\tmov\teax, MY_MSG\n\tmov\tedx, [Count]\t; EBX, ESI, EDI and EDX reach the receiver\n\tVMMcall System_Control",
   },
   check({ program: p, report }) {
-    const sends = p.serviceCalls.named("System_Control");
+    const sends = p.serviceCalls.of("System_Control");
     for (let k = 0; k < sends.length; k++) {
       const c = sends[k]!;
       if (c.ecxDef < 0) continue;

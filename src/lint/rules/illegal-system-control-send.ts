@@ -25,7 +25,7 @@ export const illegalSystemControlSend: Rule = {
     good: "\tmov\teax, Set_Device_Focus\n\tVMMcall Get_Sys_VM_Handle\n\txor\tedx, edx\n\txor\tesi, esi\n\tVMMcall System_Control",
   },
   check({ program: p, report }) {
-    const sends = p.serviceCalls.named("System_Control");
+    const sends = p.serviceCalls.of("System_Control");
     for (let k = 0; k < sends.length; k++) {
       const c = sends[k]!;
       const eax = c.regs[EAX];

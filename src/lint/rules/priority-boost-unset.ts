@@ -20,7 +20,7 @@ export const priorityBoostUnset: Rule = {
     good: "\tmov\teax, Low_Pri_Device_Boost\n\tmov\tecx, PEF_Wait_For_STI\n\tmov\tesi, OFFSET32 My_Event\n\tVMMcall Call_Priority_VM_Event",
   },
   check({ program: p, report }) {
-    const calls = p.serviceCalls.named("Call_Priority_VM_Event");
+    const calls = p.serviceCalls.of("Call_Priority_VM_Event");
     for (let k = 0; k < calls.length; k++) {
       const c = calls[k]!;
       if (c.written & (1 << EAX)) continue;

@@ -22,7 +22,7 @@ export const privateMessageRange: Rule = {
     good: "MY_MSG\tequ\tBEGIN_RESERVED_PRIVATE_SYSTEM_CONTROL + 1\n\tmov\teax, MY_MSG\n\tmov\tecx, OFFSET32 OTHER_DDB\n\tVMMcall Directed_Sys_Control",
   },
   check({ program: p, report }) {
-    const sends = p.serviceCalls.named("System_Control", "Directed_Sys_Control");
+    const sends = p.serviceCalls.of("System_Control", "Directed_Sys_Control");
     for (let k = 0; k < sends.length; k++) {
       const c = sends[k]!;
       const eax = c.regs[EAX];
