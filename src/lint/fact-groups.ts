@@ -4,18 +4,13 @@ export class FactGroups<K, F> {
   /** Positions in `facts` by key, in order. */
   private readonly positions = new Map<K, number[]>();
 
-  /** `keyOf` gives a fact's key, or undefined to leave it out. */
-  constructor(
-    private readonly facts: readonly F[],
-    keyOf: (fact: F) => K | undefined,
-  ) {
-    for (let k = 0; k < facts.length; k++) {
-      const key = keyOf(facts[k]!);
-      if (key === undefined) continue;
-      const positions = this.positions.get(key);
-      if (positions) positions.push(k);
-      else this.positions.set(key, [k]);
-    }
+  constructor(private readonly facts: readonly F[]) {}
+
+  /** Puts fact number `k` in the group of `key` (facts are added in order). */
+  add(key: K, k: number): void {
+    const positions = this.positions.get(key);
+    if (positions) positions.push(k);
+    else this.positions.set(key, [k]);
   }
 
   /** The facts of these keys, in their original order. */

@@ -190,12 +190,21 @@ export class LintProgram {
 
   /** The analysis's service calls by service name (made on first use, after the analysis). */
   get serviceCalls(): FactGroups<string, ServiceCallFact> {
-    return (this.serviceCallGroups ??= new FactGroups(this.facts.serviceCalls, (c) => c.name));
+    if (this.serviceCallGroups) return this.serviceCallGroups;
+    const calls = this.facts.serviceCalls;
+    const groups = new FactGroups<string, ServiceCallFact>(calls);
+    // A loop of each index's own (not one loop taking a key function): the JIT compiles it for one kind of fact.
+    for (let k = 0; k < calls.length; k++) groups.add(calls[k]!.name, k);
+    return (this.serviceCallGroups = groups);
   }
 
   /** The returns that leave a root itself (not a procedure it called), by the kind of root. */
   get rootReturns(): FactGroups<CtxKind, ReturnFact> {
-    return (this.rootReturnGroups ??= new FactGroups(this.facts.returns, (r) => (r.rootFrame ? r.ctx.kind : undefined)));
+    if (this.rootReturnGroups) return this.rootReturnGroups;
+    const returns = this.facts.returns;
+    const groups = new FactGroups<CtxKind, ReturnFact>(returns);
+    for (let k = 0; k < returns.length; k++) if (returns[k]!.rootFrame) groups.add(returns[k]!.ctx.kind, k);
+    return (this.rootReturnGroups = groups);
   }
 
   span(i: number): SourceSpan {
