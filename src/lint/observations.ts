@@ -62,6 +62,8 @@ export interface NotableFact {
   readonly regs: readonly AbsVal[];
 }
 
+/** A dword store of an event or time-out handle, or of 0, to a fixed address: how a handle variable is
+ *  set and cleared (the rules follow no other stores). */
 export interface StoreFact {
   readonly index: number;
   readonly addr: number;
