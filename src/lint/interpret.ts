@@ -570,7 +570,8 @@ export abstract class Interpreter {
     // A fixed address (most stores) is a number: no value is made for it.
     const addr = o.base < 0 && o.index < 0 ? null : this.address(o, s);
     if (addr === null || addr.k === K_CONST) {
-      if (observe && o.size === 4 && (v.k === K_HANDLE || (v.k === K_CONST && v.n === 0))) this.facts.stores.push({ index: i, addr: addr === null ? o.disp >>> 0 : addr.n, value: v, ctx });
+      // cnst makes every 0 the same value.
+      if (observe && o.size === 4 && (v.k === K_HANDLE || v === ZERO)) this.facts.stores.push({ index: i, addr: addr === null ? o.disp >>> 0 : addr.n, value: v, ctx });
     } else if (addr.k === K_SYM && addr.base === "SP") s.setSlot(addr.off, o.size === 4 ? v : TOP);
   }
 
