@@ -431,11 +431,9 @@ class Analyzer extends Interpreter {
   /** What a service's contract says it changes. */
   private serviceEffects(i: number, effects: ServiceEffects, s: State, ctx: Ctx, observe: boolean): void {
     const regs = effects.regs;
-    for (let k = 0; k < regs.length; k++) {
-      const r = regs[k]!;
-      if (r === ECX) s.ecxDef = -1;
-      this.setReg(s, r, TOP);
-    }
+    for (let k = 0; k < regs.length; k++) this.setReg(s, regs[k]!, TOP);
+    // Stored on every path: the compiled code then has no store that the services met first never made.
+    s.ecxDef = effects.changesEcx ? -1 : s.ecxDef;
     if (effects.flags) {
       this.clobberCf(s, i, ctx, observe, CF_ANY);
       s.flags = null;
@@ -523,6 +521,7 @@ class ServiceSite {
 /** The registers a service call changes (its Uses line and outputs), and whether it changes the flags. */
 interface ServiceEffects {
   readonly regs: readonly number[];
+  readonly changesEcx: boolean;
   readonly flags: boolean;
 }
 
@@ -538,7 +537,7 @@ function effectsOf(service: ServiceInfo): ServiceEffects {
     if (reg) regs.add(reg.reg);
     else if (/^(Flags|CF|ZF|SF|OF)$/i.test(u)) flags = true;
   }
-  EFFECTS.set(service, (e = { regs: [...regs], flags }));
+  EFFECTS.set(service, (e = { regs: [...regs], changesEcx: regs.has(ECX), flags }));
   return e;
 }
 

@@ -27,7 +27,6 @@ import {
   OPAQUE,
   FlagsSource,
   resultFlags,
-  logicFlags,
   SEGS,
   State,
   load,
@@ -455,8 +454,7 @@ export abstract class Interpreter {
     }
     this.clobberCf(s, i, ctx, observe, known ? foldCarry(op, mask(a.n, size), mask(b.n, size), size) : LOGIC_OP[op] ? CF0 : CF_ANY);
     if (op === Op.CMP || op === Op.SUB) s.flags = new FlagsSource("sub", a, b, size, op === Op.CMP && dst.kind === "reg" && dst.size === 4 ? dst.reg : -1);
-    else if (LOGIC_OP[op]) s.flags = logicFlags(r, size);
-    else s.flags = resultFlags(r, size);
+    else s.flags = resultFlags(r, size, LOGIC_OP[op] === 1);
     return NEXT;
   }
 
