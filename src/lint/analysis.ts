@@ -61,8 +61,8 @@ class Analyzer extends Interpreter {
   private readonly edgeKeys = new Set<number>();
   private readonly queue: Ctx[] = [];
 
-  /** By procedure index: whether no jump inside the procedure goes backwards (see forwardOnlyProcs). */
-  private readonly forwardOnly: Uint8Array;
+  /** By procedure index: whether no jump inside the procedure goes backwards (see forwardKind), once asked. */
+  private readonly forwardOnly: Int8Array;
   /** By procedure index: whether a walk can never leave the procedure (see isSelfContained), once asked. */
   private readonly selfContained: Int8Array;
   /** Set while a fixpoint's walks record into factLog instead of the facts. */
@@ -72,7 +72,7 @@ class Analyzer extends Interpreter {
   constructor(p: LintProgram) {
     super(p);
     this.lead = p.scan.leaders;
-    this.forwardOnly = forwardOnlyProcs(p, (addr) => this.readData(addr));
+    this.forwardOnly = new Int8Array(p.procs.length).fill(UNKNOWN);
     this.selfContained = new Int8Array(p.procs.length).fill(UNKNOWN);
     this.factLog = new FactLog(this.facts);
     this.siteOf = new Int32Array(p.instrs.length);
@@ -236,6 +236,7 @@ class Analyzer extends Interpreter {
   private acyclic(entry: number): boolean {
     const procIndex = this.p.procOf[entry]!;
     if (procIndex < 0) return false;
+    if (this.forwardOnly[procIndex] === UNKNOWN) this.forwardOnly[procIndex] = forwardKind(this.p, this.p.procs[procIndex]!, (addr) => this.readData(addr));
     const kind = this.forwardOnly[procIndex];
     return kind === FORWARD_ALWAYS || (kind === FORWARD_FROM_START && entry === this.p.procs[procIndex]!.start);
   }
@@ -549,20 +550,15 @@ const FORWARD_ALWAYS = 1;
  *  bounded jump tables, reached only past their bound check. */
 const FORWARD_FROM_START = 2;
 
-/** For each procedure, whether its jumps all go forwards (NOT_FORWARD, FORWARD_ALWAYS, FORWARD_FROM_START). */
-function forwardOnlyProcs(p: LintProgram, readData: (addr: number) => number | null): Uint8Array {
-  const out = new Uint8Array(p.procs.length);
+/** Whether a procedure's jumps all go forwards: NOT_FORWARD, FORWARD_ALWAYS or FORWARD_FROM_START. */
+function forwardKind(p: LintProgram, proc: LintProc, readData: (addr: number) => number | null): number {
   const { jumpsBack, indirectJumps } = p.scan;
-  for (let k = 0; k < p.procs.length; k++) {
-    const proc = p.procs[k]!;
-    let kind = jumpsBack[proc.index] ? NOT_FORWARD : FORWARD_ALWAYS;
-    if (kind !== NOT_FORWARD && indirectJumps.length) {
-      const jumps = within(indirectJumps, proc.start, proc.end);
-      for (let j = 0; j < jumps.length && kind !== NOT_FORWARD; j++) kind = forwardJumpTable(p, proc, jumps[j]!, readData) ? FORWARD_FROM_START : NOT_FORWARD;
-    }
-    out[proc.index] = kind;
+  let kind = jumpsBack[proc.index] ? NOT_FORWARD : FORWARD_ALWAYS;
+  if (kind !== NOT_FORWARD && indirectJumps.length) {
+    const jumps = within(indirectJumps, proc.start, proc.end);
+    for (let j = 0; j < jumps.length && kind !== NOT_FORWARD; j++) kind = forwardJumpTable(p, proc, jumps[j]!, readData) ? FORWARD_FROM_START : NOT_FORWARD;
   }
-  return out;
+  return kind;
 }
 
 /** Largest jump table whose entries are checked. */
