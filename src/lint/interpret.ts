@@ -53,6 +53,9 @@ export const ECX = Reg.ECX;
 export const EBP = Reg.EBP;
 export const ALL_WRITTEN = 0xff;
 
+/** What one Family's instructions do; every one takes the same arguments (those it needs first). */
+type FamilyStep = (this: Interpreter, i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean, rootFrame: boolean) => StepResult;
+
 export abstract class Interpreter {
   protected readonly instrs: readonly Instr[];
   /** Where facts go: the analysis's own, or a log while a loop's fixpoint is being found (analysis.ts). */
@@ -85,67 +88,100 @@ export abstract class Interpreter {
   }
 
   protected step(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
-    switch (FAMILY[ins.op]) {
-      case Family.Mov:
-        return this.mov(i, ins, s, ctx, observe);
-      case Family.Extend:
-        return this.extend(i, ins, s, ctx, observe);
-      case Family.Lea:
-        return this.lea(i, ins, s, ctx, observe);
-      case Family.Xchg:
-        return this.xchg(i, ins, s, ctx, observe);
-      case Family.Push: {
-        const v = this.read(ins.a!, s);
-        this.push(s, ins.size === 2 ? TOP : v, ins.size);
-        return NEXT;
-      }
-      case Family.Pop:
-        return this.popInto(i, ins, s, ctx, observe);
-      case Family.Alu:
-        return this.alu(i, ins, s, ctx, observe);
-      case Family.IncDec:
-        return this.incDec(i, ins, s, ctx, observe);
-      case Family.Shift:
-        return this.shift(i, ins, s, ctx, observe);
-      case Family.Jmp:
-        return this.jump(ins.target, s);
-      case Family.Jcc:
-        return this.branch(i, ins, s);
-      case Family.Call:
-        return this.call(i, ins.target, s, ctx, observe);
-      case Family.Ret:
-        return this.ret(i, ins, s, ctx, rootFrame, observe);
-      case Family.Service:
-        return this.service(i, ins, s, ctx, rootFrame, observe);
-      case Family.ClearCarry:
-        this.clobberCf(s, i, ctx, observe, CF0);
-        return NEXT;
-      case Family.SetCarry:
-        this.clobberCf(s, i, ctx, observe, CF1);
-        return NEXT;
-      case Family.ClearDirection:
-        s.df = CF0;
-        return NEXT;
-      case Family.SetDirection:
-        s.df = CF1;
-        return NEXT;
-      case Family.Pushad:
-        return this.pushad(s);
-      case Family.Popad:
-        return this.popad(s);
-      case Family.Pushfd:
-        this.push(s, savedFlags(s.cf, s.pending), 4);
-        s.pending = NO_PENDING;
-        return NEXT;
-      case Family.Popfd:
-        return this.popfd(s);
-      case Family.String:
-        return this.string(i, ins, s, ctx, observe);
-      case Family.Nothing:
-        return NEXT;
-      default:
-        return this.rare(i, ins, s, ctx, observe);
+    return Interpreter.FAMILY_STEPS[FAMILY[ins.op]!]!.call(this, i, ins, s, ctx, observe, rootFrame);
+  }
+
+  /**
+   * What `step` does, by Family. A table, not a switch: the JIT compiles `step` as one call, without
+   * every family's code inlined in it, and a family met only late in a run (PUSHAD, the rare
+   * operations) does not throw `step`'s compiled code away.
+   */
+  private static readonly FAMILY_STEPS: readonly FamilyStep[] = Interpreter.familySteps();
+
+  private static familySteps(): FamilyStep[] {
+    const p = Interpreter.prototype;
+    const steps: FamilyStep[] = [];
+    const families: [Family, FamilyStep][] = [
+      [Family.Rare, p.rare],
+      [Family.Nothing, p.nothing],
+      [Family.Mov, p.mov],
+      [Family.Extend, p.extend],
+      [Family.Lea, p.lea],
+      [Family.Xchg, p.xchg],
+      [Family.Push, p.pushOperand],
+      [Family.Pop, p.popInto],
+      [Family.Alu, p.alu],
+      [Family.IncDec, p.incDec],
+      [Family.Shift, p.shift],
+      [Family.Jmp, p.jumpToTarget],
+      [Family.Jcc, p.branch],
+      [Family.Call, p.callTarget],
+      [Family.Ret, p.ret],
+      [Family.Service, p.serviceCall],
+      [Family.ClearCarry, p.clearCarry],
+      [Family.SetCarry, p.setCarry],
+      [Family.ClearDirection, p.clearDirection],
+      [Family.SetDirection, p.setDirection],
+      [Family.Pushad, p.pushad],
+      [Family.Popad, p.popad],
+      [Family.Pushfd, p.pushfd],
+      [Family.Popfd, p.popfd],
+      [Family.String, p.string],
+    ];
+    families.sort((a, b) => a[0] - b[0]);
+    for (let k = 0; k < families.length; k++) {
+      if (families[k]![0] !== k) throw new Error(`no step for family ${k}`);
+      steps.push(families[k]![1]);
     }
+    return steps;
+  }
+
+  protected nothing(): StepResult {
+    return NEXT;
+  }
+
+  protected pushOperand(_i: number, ins: Instr, s: State): StepResult {
+    const v = this.read(ins.a!, s);
+    this.push(s, ins.size === 2 ? TOP : v, ins.size);
+    return NEXT;
+  }
+
+  protected jumpToTarget(_i: number, ins: Instr, s: State): StepResult {
+    return this.jump(ins.target, s);
+  }
+
+  protected callTarget(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    return this.call(i, ins.target, s, ctx, observe);
+  }
+
+  protected serviceCall(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean, rootFrame: boolean): StepResult {
+    return this.service(i, ins, s, ctx, rootFrame, observe);
+  }
+
+  protected clearCarry(i: number, _ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    this.clobberCf(s, i, ctx, observe, CF0);
+    return NEXT;
+  }
+
+  protected setCarry(i: number, _ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    this.clobberCf(s, i, ctx, observe, CF1);
+    return NEXT;
+  }
+
+  protected clearDirection(_i: number, _ins: Instr, s: State): StepResult {
+    s.df = CF0;
+    return NEXT;
+  }
+
+  protected setDirection(_i: number, _ins: Instr, s: State): StepResult {
+    s.df = CF1;
+    return NEXT;
+  }
+
+  protected pushfd(_i: number, _ins: Instr, s: State): StepResult {
+    this.push(s, savedFlags(s.cf, s.pending), 4);
+    s.pending = NO_PENDING;
+    return NEXT;
   }
 
   protected mov(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
@@ -223,7 +259,7 @@ export abstract class Interpreter {
     return NEXT;
   }
 
-  protected ret(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
+  protected ret(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean, rootFrame: boolean): StepResult {
     this.returnFrom(i, 4 + ins.extra, s, ctx, rootFrame, observe);
     s.flags = null;
     return RETURN;
@@ -235,14 +271,14 @@ export abstract class Interpreter {
     this.setReg(s, ESP, addConst(s.regs[ESP]!, bytes), false);
   }
 
-  protected pushad(s: State): StepResult {
+  protected pushad(_i: number, _ins: Instr, s: State): StepResult {
     const sp = s.regs[ESP]!;
     s.ecxDef = -1;
     for (let r = 0; r < 8; r++) this.push(s, r === ESP ? sp : s.regs[r]!, 4);
     return NEXT;
   }
 
-  protected popad(s: State): StepResult {
+  protected popad(_i: number, _ins: Instr, s: State): StepResult {
     // Pushed in register order: popped EDI first; ESP's slot is skipped.
     for (let r = 7; r >= 0; r--) {
       const v = this.pop(s, 4);
@@ -256,7 +292,7 @@ export abstract class Interpreter {
     return NEXT;
   }
 
-  protected popfd(s: State): StepResult {
+  protected popfd(_i: number, _ins: Instr, s: State): StepResult {
     const v = this.pop(s, 4);
     if (v.k === K_FLAGS) {
       s.cf = v.cf;
