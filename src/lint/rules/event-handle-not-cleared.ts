@@ -3,7 +3,7 @@ import { Op } from "../../ir/types.js";
 import { isBranch } from "../cfg.js";
 import type { LintProgram } from "../program.js";
 import type { Rule } from "../types.js";
-import { cancelledSites, handleInfo } from "./handles.js";
+import { cancelledVariable, handleInfo } from "./handles.js";
 import { at, dataName, procName } from "./support.js";
 import { w95 } from "./uri.js";
 
@@ -30,7 +30,7 @@ export const eventHandleNotCleared: Rule = {
     const cancels = info.cancels;
     for (let k = 0; k < cancels.length; k++) {
       const c = cancels[k]!;
-      const { addr } = cancelledSites(info, c);
+      const addr = cancelledVariable(c);
       if (addr !== null && !cancelled.has(addr)) cancelled.set(addr, c.index);
     }
     const callbacksAt = new Map<number, typeof p.facts.callbacks>();
