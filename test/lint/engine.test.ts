@@ -166,3 +166,32 @@ VxD_LOCKED_CODE_ENDS
     expect(p.serviceCalls.of("Not_A_Service")).toEqual([]);
   });
 });
+
+describe("the returns of the roots by kind", () => {
+  it("gives the returns that leave a root itself, in the order the analysis recorded them", () => {
+    const p = program(`Declare_Virtual_Device RR, 1, 0, RR_Control, Undefined_Device_ID, Undefined_Init_Order
+VxD_LOCKED_CODE_SEG
+BeginProc RR_Control
+\tcall\tRR_Helper
+\tmov\tesi, OFFSET32 RR_Event
+\tVMMcall Schedule_Global_Event
+\tclc
+\tret
+EndProc RR_Control
+BeginProc RR_Helper
+\tret
+EndProc RR_Helper
+BeginProc RR_Event
+\tret
+EndProc RR_Event
+VxD_LOCKED_CODE_ENDS
+`);
+    const returns = p.facts.returns;
+    const messages = p.rootReturns.of("message");
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages).toEqual(returns.filter((r) => r.rootFrame && r.ctx.kind === "message"));
+    expect(messages.every((r) => p.procAt(r.index)!.name === "RR_Control")).toBe(true);
+    expect(p.rootReturns.of("event", "message")).toEqual(returns.filter((r) => r.rootFrame && (r.ctx.kind === "event" || r.ctx.kind === "message")));
+    expect(p.rootReturns.of("event").map((r) => p.procAt(r.index)!.name)).toEqual(["RR_Event"]);
+  });
+});
