@@ -40,9 +40,9 @@ const MAX_STEPS = 200_000;
 const ENTRY_REGS: readonly AbsVal[] = REGS.map((r, i) => (i === Reg.ESP ? sym("SP", 0) : sym(r, 0)));
 const ENTRY_SEGS: readonly AbsVal[] = SEGS.map((s) => sym(s, 0));
 
-/** Operations whose every visit is recorded (with the registers), by opcode. */
+/** Operations whose every visit is recorded (with the registers), by opcode: those the rules look at. */
 const NOTABLE = new Uint8Array(256);
-for (const op of [Op.STI, Op.CLI, Op.CMP, Op.TEST, Op.INT, Op.STD, Op.CLD]) NOTABLE[op] = 1;
+for (const op of [Op.STI, Op.CMP]) NOTABLE[op] = 1;
 
 export function analyse(program: LintProgram): AnalysisFacts {
   return new Analyzer(program).run();
