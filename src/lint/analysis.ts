@@ -4,7 +4,7 @@
 // ASYNC_SERVICE procedures, and every other procedure and top-level run — on the abstract machine
 // of interpret.ts. Calls are followed into the callee with the caller's state (memoised per entry
 // state), so a helper is seen in the context of each root that reaches it. What the rules need is
-// recorded as facts (observations.ts): service calls with their registers, returns, carry results
+// recorded as facts (observations.ts): service calls with their registers, the roots' returns, carry results
 // lost untested, stores of handles, the callbacks and their kinds, notable instructions with their context.
 import { Cond, Op, Reg, type Instr } from "../ir/types.js";
 import { registerByName } from "../front/registers.js";

@@ -267,7 +267,7 @@ export abstract class Interpreter {
 
   /** A return at `i` that pops `bytes` (the return address and its operands). */
   protected returnFrom(i: number, bytes: number, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): void {
-    if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
+    if (observe && rootFrame) this.facts.returns.push({ index: i, ctx, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
     this.setReg(s, ESP, addConst(s.regs[ESP]!, bytes), false);
   }
 

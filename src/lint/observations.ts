@@ -38,11 +38,10 @@ export interface ServiceCallFact {
   readonly ecxDef: number;
 }
 
+/** A return that leaves the root itself (not a procedure it called): what the handler or callback hands back. */
 export interface ReturnFact {
   readonly index: number;
   readonly ctx: Ctx;
-  /** The return leaves the root itself (not a procedure it called). */
-  readonly rootFrame: boolean;
   readonly regs: readonly AbsVal[];
   readonly segs: readonly AbsVal[];
   readonly cf: number;

@@ -198,12 +198,12 @@ export class LintProgram {
     return (this.serviceCallGroups = groups);
   }
 
-  /** The returns that leave a root itself (not a procedure it called), by the kind of root. */
+  /** The returns that leave a root itself (the analysis records no others), by the kind of root. */
   get rootReturns(): FactGroups<CtxKind, ReturnFact> {
     if (this.rootReturnGroups) return this.rootReturnGroups;
     const returns = this.facts.returns;
     const groups = new FactGroups<CtxKind, ReturnFact>(returns);
-    for (let k = 0; k < returns.length; k++) if (returns[k]!.rootFrame) groups.add(returns[k]!.ctx.kind, k);
+    for (let k = 0; k < returns.length; k++) groups.add(returns[k]!.ctx.kind, k);
     return (this.rootReturnGroups = groups);
   }
 
