@@ -187,7 +187,7 @@ export abstract class Interpreter {
   protected mov(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
     const v = this.read(ins.b!, s);
     this.write(ins.a!, v, s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = i;
+    s.ecxDef = isEcx(ins.a!) ? i : s.ecxDef;
     return NEXT;
   }
 
@@ -198,7 +198,7 @@ export abstract class Interpreter {
     let out: AbsVal = v.k === K_CONST ? cnst(ins.op === Op.MOVZX ? v.n : signExtend(v.n, size)) : v.k === K_OPAQUE ? OPAQUE : TOP;
     if (size === 4) out = v;
     this.write(ins.a!, out, s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = i;
+    s.ecxDef = isEcx(ins.a!) ? i : s.ecxDef;
     return NEXT;
   }
 
@@ -206,7 +206,7 @@ export abstract class Interpreter {
     const m = ins.b as MemOperand;
     this.touchEcx(m, s);
     this.write(ins.a!, this.address(m, s), s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = i;
+    s.ecxDef = isEcx(ins.a!) ? i : s.ecxDef;
     return NEXT;
   }
 
@@ -221,7 +221,7 @@ export abstract class Interpreter {
   protected popInto(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
     const v = this.pop(s, ins.size);
     this.write(ins.a!, ins.size === 2 ? TOP : v, s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = i;
+    s.ecxDef = isEcx(ins.a!) ? i : s.ecxDef;
     return NEXT;
   }
 
@@ -230,7 +230,7 @@ export abstract class Interpreter {
     const a = this.read(ins.a!, s);
     const r = a.k === K_CONST ? cnst(mask(a.n + delta, ins.size)) : a.k === K_SYM && ins.size === 4 ? sym(a.base, a.off + delta) : derived(a);
     this.write(ins.a!, r, s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = -1;
+    s.ecxDef = isEcx(ins.a!) ? -1 : s.ecxDef;
     s.flags = resultFlags(r, ins.size);
     return NEXT;
   }
@@ -253,7 +253,7 @@ export abstract class Interpreter {
       else if (op === Op.ROR && ins.size === 4) r = cnst((x >>> n) | (x << (bits - n)));
     }
     this.write(ins.a!, r, s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = -1;
+    s.ecxDef = isEcx(ins.a!) ? -1 : s.ecxDef;
     this.clobberCf(s, i, ctx, observe, CF_ANY);
     s.flags = op === Op.SHL || op === Op.SHR || op === Op.SAR ? resultFlags(r, ins.size) : null;
     return NEXT;
@@ -486,7 +486,7 @@ export abstract class Interpreter {
     const r = known ? foldAlu(op, mask(a.n, size), mask(b.n, size), size) : aluUnknown(op, a, b, size, same);
     if (op !== Op.CMP && op !== Op.TEST) {
       this.write(dst, r, s, i, ctx, observe);
-      if (isEcx(dst)) s.ecxDef = -1;
+      s.ecxDef = isEcx(dst) ? -1 : s.ecxDef;
     }
     this.clobberCf(s, i, ctx, observe, known ? foldCarry(op, mask(a.n, size), mask(b.n, size), size) : LOGIC_OP[op] ? CF0 : CF_ANY);
     if (op === Op.CMP || op === Op.SUB) s.flags = new FlagsSource("sub", a, b, size, op === Op.CMP && dst.kind === "reg" && dst.size === 4 ? dst.reg : -1);
@@ -497,7 +497,7 @@ export abstract class Interpreter {
   /** XOR r, r / SUB r, r: the old value does not matter. */
   protected zero(i: number, dst: Operand, size: number, s: State, ctx: Ctx, observe: boolean): StepResult {
     this.write(dst, ZERO, s, i, ctx, observe);
-    if (isEcx(dst)) s.ecxDef = i;
+    s.ecxDef = isEcx(dst) ? i : s.ecxDef;
     this.clobberCf(s, i, ctx, observe, CF0);
     s.flags = resultFlags(ZERO, size);
     return NEXT;
@@ -564,7 +564,7 @@ export abstract class Interpreter {
       case "imm":
         return cnst(o.value);
       case "reg":
-        if (o.reg === ECX) s.ecxDef = -1;
+        s.ecxDef = o.reg === ECX ? -1 : s.ecxDef;
         return readReg(s, o);
       case "mem":
         this.touchEcx(o, s);
@@ -573,7 +573,7 @@ export abstract class Interpreter {
   }
 
   protected touchEcx(m: MemOperand, s: State): void {
-    if (m.base === ECX || m.index === ECX) s.ecxDef = -1;
+    s.ecxDef = m.base === ECX || m.index === ECX ? -1 : s.ecxDef;
   }
 
   protected address(m: MemOperand, s: State): AbsVal {
@@ -784,6 +784,11 @@ export function addConst(v: AbsVal, n: number): AbsVal {
   return derived(v);
 }
 
+/**
+ * Whether an operand is ECX. Where it decides ECX's definition, the definition is stored on every
+ * path (`s.ecxDef = isEcx(o) ? i : s.ecxDef`): many runs meet ECX late, and compiled code that reaches
+ * a store it never saw made is thrown away and compiled again.
+ */
 function isEcx(o: Operand): boolean {
   return o.kind === "reg" && o.reg === ECX;
 }
