@@ -76,6 +76,10 @@ class Analyzer extends Interpreter {
     this.selfContained = new Int8Array(p.procs.length).fill(UNKNOWN);
     this.factLog = new FactLog(this.facts);
     this.siteOf = new Int32Array(p.instrs.length);
+    // Every call's site looked up before the analysis: a service first met late made `service`'s
+    // compiled code meet a lookup it had never seen made, and throw the code away.
+    const services = p.scan.services;
+    for (let k = 0; k < services.length; k++) this.serviceAt(services[k]!, this.instrs[services[k]!]!);
   }
 
   run(): AnalysisFacts {
