@@ -28,14 +28,21 @@ export interface SplitResult {
 
 /** A line whose text is cut from the source only when someone reads it. */
 class Line implements SourceLine {
-  body: IToken | null = null;
-  bodyUnclosed?: boolean;
-  constructor(
-    readonly tokens: IToken[],
-    readonly line: number,
-    private readonly source: string,
-    private readonly start: number,
-  ) {}
+  // Declared and assigned in the constructor: class fields are defined one by one before it runs.
+  declare readonly tokens: IToken[];
+  declare readonly line: number;
+  declare body: IToken | null;
+  declare bodyUnclosed?: boolean;
+  declare private readonly source: string;
+  declare private readonly start: number;
+
+  constructor(tokens: IToken[], line: number, source: string, start: number) {
+    this.tokens = tokens;
+    this.line = line;
+    this.body = null;
+    this.source = source;
+    this.start = start;
+  }
 
   get text(): string {
     const s = this.source;

@@ -71,11 +71,16 @@ function startsExpression(k: number): boolean {
 }
 
 class Parser {
-  constructor(
-    private readonly toks: readonly IToken[],
-    private readonly file: string,
-    private pos = 0,
-  ) {}
+  // Declared and assigned in the constructor: class fields are defined one by one before it runs.
+  declare private readonly toks: readonly IToken[];
+  declare private readonly file: string;
+  declare private pos: number;
+
+  constructor(toks: readonly IToken[], file: string, pos = 0) {
+    this.toks = toks;
+    this.file = file;
+    this.pos = pos;
+  }
 
   atEnd(): boolean {
     return this.pos === this.toks.length;
