@@ -193,6 +193,10 @@ class Parser {
   }
 
   expression(): Expr {
+    // Most operands are one token (a register, a name, a number) before a comma, a closing bracket
+    // or the end of the line: no operator can follow, so the levels below would only pass it up.
+    const after = this.kind(1);
+    if (after === COMMA || after === -1 || after === RBRACKET || after === RPAREN) return this.primary();
     let acc = this.andExpr();
     for (let k = this.kind(); k === KW_OR || k === KW_XOR; k = this.kind()) {
       const op = this.next();
