@@ -108,7 +108,7 @@ export class LineStream implements Iterable<SourceLine> {
         // A line with a lexical error gets one diagnostic, for its first error, and is not
         // assembled (as a line with an unterminated string is not): the rest would only add errors.
         const lineNo = count ? current[0]!.startLine ?? 1 : -1;
-        if (this.newErrors(lineNo) && count) dropLine = true;
+        if (this.scanner.errors.length > this.errorsSeen && this.newErrors(lineNo) && count) dropLine = true;
         const out = this.flush(current, count, dropLine);
         count = 0;
         dropLine = false;

@@ -89,7 +89,7 @@ class Parser {
   // Reads stay inside the array: an out-of-bounds read is a slow path, and the end of a line is read often.
   private kind(offset = 0): number {
     const i = this.pos + offset;
-    return i < this.toks.length ? this.toks[i]!.tokenType.tokenTypeIdx! : -1;
+    return i < this.toks.length ? this.toks[i]!.tokenTypeIdx : -1;
   }
 
   private next(): IToken {
@@ -140,7 +140,7 @@ class Parser {
   private named(): Statement {
     const name = this.next();
     const dir = this.next();
-    const k = dir.tokenType.tokenTypeIdx!;
+    const k = dir.tokenTypeIdx;
     let operands: (Expr | null)[] = [];
     if (k === EQUALS || k === KW_LABEL) operands = [this.expression()];
     else if (isIn(DATA_KW, k)) operands = this.operandList();
@@ -287,7 +287,7 @@ class Parser {
 
   private primary(): Expr {
     const t = this.next();
-    const k = t.tokenType.tokenTypeIdx!;
+    const k = t.tokenTypeIdx;
     if (k === NUMBER) {
       const value = parseMasmNumber(t.image);
       if (value === null) throw FAIL;
