@@ -63,6 +63,10 @@ const KW_PROC = T.KwProc.tokenTypeIdx!;
 const KW_STRUC = T.KwStruc.tokenTypeIdx!;
 const KW_SEGMENT = T.KwSegment.tokenTypeIdx!;
 
+/** The operands of every statement without any: such statements (ret, clc, `Name PROC` …) live as
+ *  long as the program, and so would an empty array each. */
+const NO_OPERANDS: readonly (Expr | null)[] = [];
+
 /** Thrown (and caught below) where the line does not parse: the Chevrotain parser then reports it. */
 const FAIL = new Error("no fast parse");
 
@@ -133,7 +137,7 @@ class Parser {
     const head = this.next();
     const headSpan = this.span(head);
     const k = this.kind();
-    const operands = k === COMMA || startsExpression(k) ? this.operandList() : [];
+    const operands = k === COMMA || startsExpression(k) ? this.operandList() : NO_OPERANDS;
     return { kind: "command", head: head.image, headSpan, operands, span: statementSpan(headSpan, operands, headSpan.endLine, headSpan.endColumn) };
   }
 
@@ -141,7 +145,7 @@ class Parser {
     const name = this.next();
     const dir = this.next();
     const k = dir.tokenTypeIdx;
-    let operands: (Expr | null)[] = [];
+    let operands: readonly (Expr | null)[] = NO_OPERANDS;
     if (k === EQUALS || k === KW_LABEL) operands = [this.expression()];
     else if (isIn(DATA_KW, k)) operands = this.operandList();
     else if (k === KW_PROC || k === KW_STRUC || k === KW_SEGMENT) {
