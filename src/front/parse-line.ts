@@ -67,6 +67,18 @@ const KW_SEGMENT = T.KwSegment.tokenTypeIdx!;
  *  long as the program, and so would an empty array each. */
 const NO_OPERANDS: readonly (Expr | null)[] = [];
 
+/** Operator and directive words (OFFSET32, SHORT, dd …) in upper case, remembered by spelling. */
+const uppers = new Map<string, string>();
+
+function upperWord(image: string): string {
+  let upper = uppers.get(image);
+  if (upper === undefined) {
+    upper = image.toUpperCase();
+    if (uppers.size < 1024) uppers.set(image, upper);
+  }
+  return upper;
+}
+
 /** Thrown (and caught below) where the line does not parse: the Chevrotain parser then reports it. */
 const FAIL = new Error("no fast parse");
 
@@ -111,7 +123,7 @@ class Parser {
   }
 
   private binary(op: IToken, left: Expr, right: Expr): Expr {
-    return new BinaryExpr(op.image.toUpperCase(), left, right, left.file, left.line, left.column, right.endColumn);
+    return new BinaryExpr(upperWord(op.image), left, right, left.file, left.line, left.column, right.endColumn);
   }
 
   line(): ParsedLine {
@@ -153,7 +165,7 @@ class Parser {
       if (n === COMMA || startsExpression(n)) operands = this.operandList();
     }
     const nameSpan = this.span(name);
-    return { kind: "named", name: name.image, nameSpan, directive: dir.image.toUpperCase(), operands, span: statementSpan(nameSpan, operands, endLine(dir), endColumn(dir)) };
+    return { kind: "named", name: name.image, nameSpan, directive: upperWord(dir.image), operands, span: statementSpan(nameSpan, operands, endLine(dir), endColumn(dir)) };
   }
 
   private strucInstance(): Statement {
@@ -260,7 +272,7 @@ class Parser {
     if (k === PLUS || k === MINUS || isIn(TYPE_OP, k)) {
       const prefix = this.next();
       const arg = this.unaryExpr();
-      return new UnaryExpr(prefix.image.toUpperCase(), arg, this.file, startLine(prefix), startColumn(prefix), arg.endColumn);
+      return new UnaryExpr(upperWord(prefix.image), arg, this.file, startLine(prefix), startColumn(prefix), arg.endColumn);
     }
     const base = this.postfixExpr();
     if (this.kind() !== KW_PTR) return base;
