@@ -17,10 +17,10 @@ const LONGEST_KEYWORD = Math.max(...[...KEYWORDS.keys()].map((k) => k.length));
 const spellings = new Map<string, TokenType | null>();
 
 function keywordOf(image: string): TokenType | null {
-  // No keyword has an underscore; names like Mod1_Msg would fill the memo and never be keywords.
-  if (image.includes("_")) return null;
   let k = spellings.get(image);
   if (k === undefined) {
+    // No keyword has an underscore; names like Mod1_Msg would fill the memo and never be keywords.
+    if (image.includes("_")) return null;
     k = KEYWORDS.get(image.toUpperCase()) ?? null;
     if (spellings.size < 8192) spellings.set(image, k);
   }

@@ -135,14 +135,21 @@ function dotNameEnd(text: string, start: number): number {
  * is worked out from its image (hundreds of thousands of tokens are made and dropped per file).
  */
 class Token implements IToken {
-  tokenTypeIdx: number;
-  constructor(
-    readonly image: string,
-    readonly startOffset: number,
-    readonly startLine: number,
-    readonly startColumn: number,
-    public tokenType: TokenType,
-  ) {
+  // Declared and assigned in the constructor rather than class fields, which V8 defines one by one
+  // before the constructor runs (a call each in optimised code; this is made for every word).
+  declare readonly image: string;
+  declare readonly startOffset: number;
+  declare readonly startLine: number;
+  declare readonly startColumn: number;
+  declare tokenType: TokenType;
+  declare tokenTypeIdx: number;
+
+  constructor(image: string, startOffset: number, startLine: number, startColumn: number, tokenType: TokenType) {
+    this.image = image;
+    this.startOffset = startOffset;
+    this.startLine = startLine;
+    this.startColumn = startColumn;
+    this.tokenType = tokenType;
     this.tokenTypeIdx = tokenType.tokenTypeIdx!;
   }
 

@@ -315,7 +315,7 @@ export class Assembler {
       if (!labelled && second && toks[0]!.tokenType === Identifier) {
         if (second.tokenType === KwEqu) return this.defineEquate(line, file);
         if (second.tokenType === KwTextequ) return this.defineText(toks[0]!, stripAngles(this.restAfter(line, second)), this.lineSpan(file, line, toks[0]!));
-        if (second.tokenType === KwMacro || second.image.toUpperCase() === "MACRO") return this.defineMacro(toks[0]!, this.restAfter(line, second), line, file);
+        if (second.tokenType === KwMacro || (second.image.length === 5 && second.image.toUpperCase() === "MACRO")) return this.defineMacro(toks[0]!, this.restAfter(line, second), line, file);
       }
       if (headTok && handleDirective(this, head, word!.directive, headTok, line, file, labelled)) return;
       this.assembleParsed(file, line, word);

@@ -120,7 +120,7 @@ export class DataLayout {
         for (let i = 0; i < n; i++) for (const x of e.items) put(x);
         return;
       }
-      if (!e || (e.k === "name" && e.name === "?")) {
+      if (e === null || isUninitialised(e)) {
         pos += elementSize;
         return;
       }
@@ -146,6 +146,11 @@ export class DataLayout {
   private writeValue(w: DataWrite, e: Expr | null): void {
     if (e && e.k === "dup") {
       const n = w.ev.constant(e.count);
+      // `n DUP (?)`, the usual buffer, writes nothing: skip it whole rather than element by element.
+      if (!w.struc && e.items.every((x) => x === null || isUninitialised(x))) {
+        w.pos += n * e.items.length * w.elementSize;
+        return;
+      }
       for (let i = 0; i < n; i++) for (const x of e.items) this.writeValue(w, x);
       return;
     }
@@ -155,7 +160,7 @@ export class DataLayout {
       return;
     }
     const elementSize = w.elementSize;
-    if (!e || (e.k === "name" && e.name === "?")) {
+    if (e === null || isUninitialised(e)) {
       w.pos += elementSize;
       return;
     }
@@ -163,9 +168,8 @@ export class DataLayout {
       for (const ch of e.value) this.buf[w.pos++] = ch.charCodeAt(0) & 0xff;
       return;
     }
-    const v = w.ev.value(e);
-    if (v.base || v.index || v.reg) fail(diag("bad-expression", e.span, "a register cannot be stored as data"));
-    const n = v.str !== null ? stringAsNumber(v.str) : v.c;
+    // A number, the commonest element, needs no evaluation.
+    const n = e.k === "num" ? e.value : storedNumber(w.ev, e);
     checkFits(n, elementSize, e);
     writeLE(this.buf, w.pos, elementSize, n);
     w.pos += elementSize;
@@ -174,7 +178,7 @@ export class DataLayout {
   private writeStruc(pos: number, struc: StrucInfo, init: Expr | null, ev: Evaluator, parse: ExpressionParser): void {
     for (const f of struc.fields) if (f.init) this.buf.set(f.init.subarray(0, f.size), pos + f.offset);
     if (!init || init.k !== "text") {
-      if (init && !(init.k === "name" && init.name === "?")) fail(diag("bad-expression", init.span, "a STRUC variable is initialised with `<field values>`"));
+      if (init && !isUninitialised(init)) fail(diag("bad-expression", init.span, "a STRUC variable is initialised with `<field values>`"));
       return;
     }
     const values = splitArguments(init.value);
@@ -192,6 +196,18 @@ export class DataLayout {
       writeLE(this.buf, pos + f.offset, Math.min(f.size, 8), v.str !== null ? stringAsNumber(v.str) : v.c);
     });
   }
+}
+
+/** The number a data element stores: a constant, an address or a short string's characters. */
+function storedNumber(ev: Evaluator, e: Expr): number {
+  const v = ev.value(e);
+  if (v.base || v.index || v.reg) fail(diag("bad-expression", e.span, "a register cannot be stored as data"));
+  return v.str !== null ? stringAsNumber(v.str) : v.c;
+}
+
+/** `?`: an element left uninitialised. */
+function isUninitialised(e: Expr): boolean {
+  return e.k === "name" && e.name === "?";
 }
 
 function writeLE(buf: Uint8Array, pos: number, size: number, value: number): void {

@@ -114,13 +114,17 @@ export interface EvalContext {
   undefinedName(name: string, span: SourceSpan): Value;
 }
 
-const TYPE_SIZES: Record<string, number> = {
-  BYTE: 1, SBYTE: 1, DB: 1, WORD: 2, SWORD: 2, DW: 2, DWORD: 4, SDWORD: 4, DD: 4,
-  FWORD: 6, DF: 6, QWORD: 8, DQ: 8, TBYTE: 10, DT: 10, NEAR: 4, FAR: 6, NEAR32: 4,
-};
+/** Sizes of the type names, spelt in upper and in lower case: other spellings are upper-cased
+ *  to be found (a call into the runtime and a new string, which `dword ptr` need not pay). */
+const TYPE_SIZES: ReadonlyMap<string, number> = new Map(
+  Object.entries({
+    BYTE: 1, SBYTE: 1, DB: 1, WORD: 2, SWORD: 2, DW: 2, DWORD: 4, SDWORD: 4, DD: 4,
+    FWORD: 6, DF: 6, QWORD: 8, DQ: 8, TBYTE: 10, DT: 10, NEAR: 4, FAR: 6, NEAR32: 4,
+  }).flatMap(([name, size]) => [[name, size], [name.toLowerCase(), size]]),
+);
 
 export function typeSizeOfName(name: string): number | undefined {
-  return TYPE_SIZES[name.toUpperCase()];
+  return TYPE_SIZES.get(name) ?? TYPE_SIZES.get(name.toUpperCase());
 }
 
 function hasRegs(v: Value): boolean {

@@ -28,14 +28,21 @@ export interface SplitResult {
 
 /** A line whose text is cut from the source only when someone reads it. */
 class Line implements SourceLine {
-  body: IToken | null = null;
-  bodyUnclosed?: boolean;
-  constructor(
-    readonly tokens: IToken[],
-    readonly line: number,
-    private readonly source: string,
-    private readonly start: number,
-  ) {}
+  // Declared and assigned in the constructor: class fields are defined one by one before it runs.
+  declare readonly tokens: IToken[];
+  declare readonly line: number;
+  declare body: IToken | null;
+  declare bodyUnclosed?: boolean;
+  declare private readonly source: string;
+  declare private readonly start: number;
+
+  constructor(tokens: IToken[], line: number, source: string, start: number) {
+    this.tokens = tokens;
+    this.line = line;
+    this.body = null;
+    this.source = source;
+    this.start = start;
+  }
 
   get text(): string {
     const s = this.source;
@@ -85,25 +92,23 @@ export class LineStream implements Iterable<SourceLine> {
     while (this.next());
   }
 
-  /** The tokens of the line being read, in current[0 … count) (reused: each line gets a copy of
-   *  exactly its length; not truncated, since setting an array's length is a call into the runtime). */
-  private readonly current: IToken[] = [];
-
   /** The next line to assemble, or null at the end. */
   next(): SourceLine | null {
     if (this.done) return null;
-    const current = this.current;
-    let count = 0;
+    // A new array for each line rather than one kept for all: storing a new token into an array that
+    // has lived long is a call to the collector's write barrier, one per token.
+    let current: IToken[] = [];
     let dropLine = false;
     for (;;) {
       const t = this.scanner.next();
       if (t === null || t.tokenType === NewLine || t.tokenType === BlockBody) {
         // A line with a lexical error gets one diagnostic, for its first error, and is not
         // assembled (as a line with an unterminated string is not): the rest would only add errors.
+        const count = current.length;
         const lineNo = count ? current[0]!.startLine ?? 1 : -1;
-        if (this.newErrors(lineNo) && count) dropLine = true;
-        const out = this.flush(current, count, dropLine);
-        count = 0;
+        if (this.scanner.errors.length > this.errorsSeen && this.newErrors(lineNo) && count) dropLine = true;
+        const out = this.flush(current, dropLine);
+        if (count) current = [];
         dropLine = false;
         if (t === null) {
           this.done = true;
@@ -134,9 +139,7 @@ export class LineStream implements Iterable<SourceLine> {
         );
         continue;
       }
-      if (count < current.length) current[count] = t;
-      else current.push(t);
-      count++;
+      current.push(t);
     }
   }
 
@@ -161,18 +164,17 @@ export class LineStream implements Iterable<SourceLine> {
     return onLine;
   }
 
-  private flush(current: readonly IToken[], count: number, dropLine: boolean): Line | null {
+  private flush(tokens: IToken[], dropLine: boolean): Line | null {
     if (dropLine) {
       this.lastDropped = true;
       return null;
     }
-    if (count === 0) return null;
+    if (tokens.length === 0) return null;
     this.lastDropped = false;
     if (this.skipEndm) {
       this.skipEndm = false;
-      if (current[0]!.image.toUpperCase() === "ENDM") return null;
+      if (tokens[0]!.image.toUpperCase() === "ENDM") return null;
     }
-    const tokens = current.slice(0, count);
     retypeKeywords(tokens);
     const first = tokens[0]!;
     const line = new Line(tokens, first.startLine ?? 1, this.text, (first.startOffset ?? 0) - ((first.startColumn ?? 1) - 1));

@@ -4,8 +4,20 @@
 const RADIX_LETTER: Record<string, number> = { H: 16, B: 2, Y: 2, O: 8, Q: 8, D: 10, T: 10 };
 const DIGITS = "0123456789ABCDEF";
 
+/** Values of spellings already read (the same few numbers, 0, 1, 40h …, recur on many lines); bounded. */
+const remembered = new Map<string, number | null>();
+
 /** The value of a MASM number, or null if the text is not one. */
 export function parseMasmNumber(image: string): number | null {
+  let value = remembered.get(image);
+  if (value === undefined) {
+    value = readNumber(image);
+    if (remembered.size < 4096) remembered.set(image, value);
+  }
+  return value;
+}
+
+function readNumber(image: string): number | null {
   const s = image.toUpperCase().replace(/_/g, "");
   if (s.length === 0 || s[0]! < "0" || s[0]! > "9") return null;
   let radix = 10;

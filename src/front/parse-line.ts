@@ -63,6 +63,22 @@ const KW_PROC = T.KwProc.tokenTypeIdx!;
 const KW_STRUC = T.KwStruc.tokenTypeIdx!;
 const KW_SEGMENT = T.KwSegment.tokenTypeIdx!;
 
+/** The operands of every statement without any: such statements (ret, clc, `Name PROC` …) live as
+ *  long as the program, and so would an empty array each. */
+const NO_OPERANDS: readonly (Expr | null)[] = [];
+
+/** Operator and directive words (OFFSET32, SHORT, dd …) in upper case, remembered by spelling. */
+const uppers = new Map<string, string>();
+
+function upperWord(image: string): string {
+  let upper = uppers.get(image);
+  if (upper === undefined) {
+    upper = image.toUpperCase();
+    if (uppers.size < 1024) uppers.set(image, upper);
+  }
+  return upper;
+}
+
 /** Thrown (and caught below) where the line does not parse: the Chevrotain parser then reports it. */
 const FAIL = new Error("no fast parse");
 
@@ -71,11 +87,16 @@ function startsExpression(k: number): boolean {
 }
 
 class Parser {
-  constructor(
-    private readonly toks: readonly IToken[],
-    private readonly file: string,
-    private pos = 0,
-  ) {}
+  // Declared and assigned in the constructor: class fields are defined one by one before it runs.
+  declare private readonly toks: readonly IToken[];
+  declare private readonly file: string;
+  declare private pos: number;
+
+  constructor(toks: readonly IToken[], file: string, pos = 0) {
+    this.toks = toks;
+    this.file = file;
+    this.pos = pos;
+  }
 
   atEnd(): boolean {
     return this.pos === this.toks.length;
@@ -84,7 +105,7 @@ class Parser {
   // Reads stay inside the array: an out-of-bounds read is a slow path, and the end of a line is read often.
   private kind(offset = 0): number {
     const i = this.pos + offset;
-    return i < this.toks.length ? this.toks[i]!.tokenType.tokenTypeIdx! : -1;
+    return i < this.toks.length ? this.toks[i]!.tokenTypeIdx : -1;
   }
 
   private next(): IToken {
@@ -102,7 +123,7 @@ class Parser {
   }
 
   private binary(op: IToken, left: Expr, right: Expr): Expr {
-    return new BinaryExpr(op.image.toUpperCase(), left, right, left.file, left.line, left.column, right.endColumn);
+    return new BinaryExpr(upperWord(op.image), left, right, left.file, left.line, left.column, right.endColumn);
   }
 
   line(): ParsedLine {
@@ -128,15 +149,15 @@ class Parser {
     const head = this.next();
     const headSpan = this.span(head);
     const k = this.kind();
-    const operands = k === COMMA || startsExpression(k) ? this.operandList() : [];
+    const operands = k === COMMA || startsExpression(k) ? this.operandList() : NO_OPERANDS;
     return { kind: "command", head: head.image, headSpan, operands, span: statementSpan(headSpan, operands, headSpan.endLine, headSpan.endColumn) };
   }
 
   private named(): Statement {
     const name = this.next();
     const dir = this.next();
-    const k = dir.tokenType.tokenTypeIdx!;
-    let operands: (Expr | null)[] = [];
+    const k = dir.tokenTypeIdx;
+    let operands: readonly (Expr | null)[] = NO_OPERANDS;
     if (k === EQUALS || k === KW_LABEL) operands = [this.expression()];
     else if (isIn(DATA_KW, k)) operands = this.operandList();
     else if (k === KW_PROC || k === KW_STRUC || k === KW_SEGMENT) {
@@ -144,7 +165,7 @@ class Parser {
       if (n === COMMA || startsExpression(n)) operands = this.operandList();
     }
     const nameSpan = this.span(name);
-    return { kind: "named", name: name.image, nameSpan, directive: dir.image.toUpperCase(), operands, span: statementSpan(nameSpan, operands, endLine(dir), endColumn(dir)) };
+    return { kind: "named", name: name.image, nameSpan, directive: upperWord(dir.image), operands, span: statementSpan(nameSpan, operands, endLine(dir), endColumn(dir)) };
   }
 
   private strucInstance(): Statement {
@@ -188,6 +209,10 @@ class Parser {
   }
 
   expression(): Expr {
+    // Most operands are one token (a register, a name, a number) before a comma, a closing bracket
+    // or the end of the line: no operator can follow, so the levels below would only pass it up.
+    const after = this.kind(1);
+    if (after === COMMA || after === -1 || after === RBRACKET || after === RPAREN) return this.primary();
     let acc = this.andExpr();
     for (let k = this.kind(); k === KW_OR || k === KW_XOR; k = this.kind()) {
       const op = this.next();
@@ -247,7 +272,7 @@ class Parser {
     if (k === PLUS || k === MINUS || isIn(TYPE_OP, k)) {
       const prefix = this.next();
       const arg = this.unaryExpr();
-      return new UnaryExpr(prefix.image.toUpperCase(), arg, this.file, startLine(prefix), startColumn(prefix), arg.endColumn);
+      return new UnaryExpr(upperWord(prefix.image), arg, this.file, startLine(prefix), startColumn(prefix), arg.endColumn);
     }
     const base = this.postfixExpr();
     if (this.kind() !== KW_PTR) return base;
@@ -278,7 +303,7 @@ class Parser {
 
   private primary(): Expr {
     const t = this.next();
-    const k = t.tokenType.tokenTypeIdx!;
+    const k = t.tokenTypeIdx;
     if (k === NUMBER) {
       const value = parseMasmNumber(t.image);
       if (value === null) throw FAIL;

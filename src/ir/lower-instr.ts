@@ -23,6 +23,21 @@ function regOperand(r: RegisterRef): RegOperand {
   return REG_OPERANDS[group * 8 + r.reg]!;
 }
 
+/** Instructions without operands or a jump target (`ret`, `clc`, `popad`, a service call) are a
+ *  third of a typical VxD's, and repeat: the IR is read-only (the machine decodes its own copy),
+ *  so each distinct one is made once. Found by its mnemonic, or a service call by its service. */
+class OperandlessInstrs {
+  private readonly byKey = new Map<string | number, Instr>();
+
+  get(key: string | number, op: Op, size: Size, mnemonic: string, extra: number, text: string | null = null): Instr {
+    const hit = this.byKey.get(key);
+    if (hit && hit.op === op && hit.size === size && hit.extra === extra && hit.text === text && hit.mnemonic === mnemonic) return hit;
+    const made = instr(op, size, mnemonic, null, null, null, -1, extra, text);
+    if (!hit) this.byKey.set(key, made);
+    return made;
+  }
+}
+
 /** The value of an operand that is a bare register name (the commonest operand), by its usual
  *  spellings: shared, since nothing here changes an operand's value once it is worked out. */
 const REGISTER_VALUES = new Map<string, Value>();
@@ -65,10 +80,14 @@ export class InstrLowerer {
   /** The operands' values; only the first `operandCount` belong to the current item. */
   private readonly values: (Value | null)[] = [];
   private operandCount = 0;
+  private readonly operandless = new OperandlessInstrs();
 
   lower(item: InstrItem, ev: Evaluator): Instr {
     const s = item.synthetic;
-    if (s) return instr(s.op, 4, item.mnemonic, null, null, null, s.target, s.extra, s.text);
+    if (s) {
+      if (s.target === -1) return this.operandless.get(s.text ?? s.extra, s.op, 4, item.mnemonic, s.extra, s.text);
+      return instr(s.op, 4, item.mnemonic, null, null, null, s.target, s.extra, s.text);
+    }
     const ops = item.operands;
     for (let i = 0; i < ops.length; i++) {
       const o = ops[i];
@@ -189,7 +208,7 @@ export class InstrLowerer {
     switch (s.form) {
       case "none":
         this.count(0);
-        return instr(s.op, (s.size || 4) as Size, m);
+        return this.operandless.get(m, s.op, (s.size || 4) as Size, m, 0);
       case "alu":
       case "mov": {
         this.count(2);
@@ -293,11 +312,11 @@ export class InstrLowerer {
       case "ret": {
         this.countBetween(0, 1);
         const n = this.operandCount ? this.constantOperand(0, 0xffff) : 0;
-        return instr(s.op, 4, m, null, null, null, -1, n);
+        return this.operandless.get(m, s.op, 4, m, n);
       }
       case "string": {
         const rep = this.item.prefix === "rep" ? Rep.REP : this.item.prefix === "repe" ? Rep.REPE : this.item.prefix === "repne" ? Rep.REPNE : Rep.NONE;
-        return instr(s.op, s.size as Size, m, null, null, null, -1, rep);
+        return this.operandless.get(m, s.op, s.size as Size, m, rep);
       }
       case "setcc": {
         this.count(1);

@@ -63,21 +63,20 @@ function lowerDevices(asm: Assembler, evaluators: Evaluators, diagnostics: Diagn
 function lowerInstrs(asm: Assembler, evaluators: Evaluators, diagnostics: Diagnostic[]): { instrs: Instr[]; spans: SourceSpan[] } {
   const lowerer = new InstrLowerer();
   const items = asm.instrs;
-  const instrs: Instr[] = [];
-  const spans: SourceSpan[] = [];
+  // Made at their final length, rather than grown 64k pushes at a time.
+  const instrs = new Array<Instr>(items.length);
+  const spans = new Array<SourceSpan>(items.length);
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
-    let lowered: Instr;
     try {
-      lowered = lowerer.lower(item, evaluators.at(item.unit, item.anonBefore));
+      instrs[i] = lowerer.lower(item, evaluators.at(item.unit, item.anonBefore));
     } catch (e) {
       const d = diagnosticOf(e, item.span);
       // An instruction from a macro expansion: say which, as the front end's diagnostics do.
       diagnostics.push(item.origin.length > 0 ? { ...d, notes: [...(d.notes ?? []), ...item.origin] } : d);
-      lowered = trap(item.mnemonic, "this instruction did not assemble");
+      instrs[i] = trap(item.mnemonic, "this instruction did not assemble");
     }
-    instrs.push(lowered);
-    spans.push(item.span);
+    spans[i] = item.span;
   }
   return { instrs, spans };
 }

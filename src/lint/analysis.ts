@@ -4,8 +4,8 @@
 // ASYNC_SERVICE procedures, and every other procedure and top-level run — on the abstract machine
 // of interpret.ts. Calls are followed into the callee with the caller's state (memoised per entry
 // state), so a helper is seen in the context of each root that reaches it. What the rules need is
-// recorded as facts (observations.ts): service calls with their registers, returns, carry results
-// lost untested, stores, the callbacks and their kinds, notable instructions with their context.
+// recorded as facts (observations.ts): service calls with their registers, the roots' returns, carry results
+// lost untested, stores of handles, the callbacks and their kinds, notable instructions with their context.
 import { Cond, Op, Reg, type Instr } from "../ir/types.js";
 import { registerByName } from "../front/registers.js";
 import { UNKNOWN_SERVICE_ID } from "../front/vxd-macros.js";
@@ -40,9 +40,9 @@ const MAX_STEPS = 200_000;
 const ENTRY_REGS: readonly AbsVal[] = REGS.map((r, i) => (i === Reg.ESP ? sym("SP", 0) : sym(r, 0)));
 const ENTRY_SEGS: readonly AbsVal[] = SEGS.map((s) => sym(s, 0));
 
-/** Operations whose every visit is recorded (with the registers), by opcode. */
+/** Operations whose every visit is recorded (with the registers), by opcode: those the rules look at. */
 const NOTABLE = new Uint8Array(256);
-for (const op of [Op.STI, Op.CLI, Op.CMP, Op.TEST, Op.INT, Op.STD, Op.CLD]) NOTABLE[op] = 1;
+for (const op of [Op.STI, Op.CMP]) NOTABLE[op] = 1;
 
 export function analyse(program: LintProgram): AnalysisFacts {
   return new Analyzer(program).run();
@@ -61,8 +61,8 @@ class Analyzer extends Interpreter {
   private readonly edgeKeys = new Set<number>();
   private readonly queue: Ctx[] = [];
 
-  /** By procedure index: whether no jump inside the procedure goes backwards (see forwardOnlyProcs). */
-  private readonly forwardOnly: Uint8Array;
+  /** By procedure index: whether no jump inside the procedure goes backwards (see forwardKind), once asked. */
+  private readonly forwardOnly: Int8Array;
   /** By procedure index: whether a walk can never leave the procedure (see isSelfContained), once asked. */
   private readonly selfContained: Int8Array;
   /** Set while a fixpoint's walks record into factLog instead of the facts. */
@@ -72,10 +72,14 @@ class Analyzer extends Interpreter {
   constructor(p: LintProgram) {
     super(p);
     this.lead = p.scan.leaders;
-    this.forwardOnly = forwardOnlyProcs(p, (addr) => this.readData(addr));
+    this.forwardOnly = new Int8Array(p.procs.length).fill(UNKNOWN);
     this.selfContained = new Int8Array(p.procs.length).fill(UNKNOWN);
     this.factLog = new FactLog(this.facts);
     this.siteOf = new Int32Array(p.instrs.length);
+    // Every call's site looked up before the analysis: a service first met late made `service`'s
+    // compiled code meet a lookup it had never seen made, and throw the code away.
+    const services = p.scan.services;
+    for (let k = 0; k < services.length; k++) this.serviceAt(services[k]!, this.instrs[services[k]!]!);
   }
 
   run(): AnalysisFacts {
@@ -236,6 +240,7 @@ class Analyzer extends Interpreter {
   private acyclic(entry: number): boolean {
     const procIndex = this.p.procOf[entry]!;
     if (procIndex < 0) return false;
+    if (this.forwardOnly[procIndex] === UNKNOWN) this.forwardOnly[procIndex] = forwardKind(this.p, this.p.procs[procIndex]!, (addr) => this.readData(addr));
     const kind = this.forwardOnly[procIndex];
     return kind === FORWARD_ALWAYS || (kind === FORWARD_FROM_START && entry === this.p.procs[procIndex]!.start);
   }
@@ -431,11 +436,9 @@ class Analyzer extends Interpreter {
   /** What a service's contract says it changes. */
   private serviceEffects(i: number, effects: ServiceEffects, s: State, ctx: Ctx, observe: boolean): void {
     const regs = effects.regs;
-    for (let k = 0; k < regs.length; k++) {
-      const r = regs[k]!;
-      if (r === ECX) s.ecxDef = -1;
-      this.setReg(s, r, TOP);
-    }
+    for (let k = 0; k < regs.length; k++) this.setReg(s, regs[k]!, TOP);
+    // Stored on every path: the compiled code then has no store that the services met first never made.
+    s.ecxDef = effects.changesEcx ? -1 : s.ecxDef;
     if (effects.flags) {
       this.clobberCf(s, i, ctx, observe, CF_ANY);
       s.flags = null;
@@ -523,6 +526,7 @@ class ServiceSite {
 /** The registers a service call changes (its Uses line and outputs), and whether it changes the flags. */
 interface ServiceEffects {
   readonly regs: readonly number[];
+  readonly changesEcx: boolean;
   readonly flags: boolean;
 }
 
@@ -538,7 +542,7 @@ function effectsOf(service: ServiceInfo): ServiceEffects {
     if (reg) regs.add(reg.reg);
     else if (/^(Flags|CF|ZF|SF|OF)$/i.test(u)) flags = true;
   }
-  EFFECTS.set(service, (e = { regs: [...regs], flags }));
+  EFFECTS.set(service, (e = { regs: [...regs], changesEcx: regs.has(ECX), flags }));
   return e;
 }
 
@@ -550,20 +554,15 @@ const FORWARD_ALWAYS = 1;
  *  bounded jump tables, reached only past their bound check. */
 const FORWARD_FROM_START = 2;
 
-/** For each procedure, whether its jumps all go forwards (NOT_FORWARD, FORWARD_ALWAYS, FORWARD_FROM_START). */
-function forwardOnlyProcs(p: LintProgram, readData: (addr: number) => number | null): Uint8Array {
-  const out = new Uint8Array(p.procs.length);
+/** Whether a procedure's jumps all go forwards: NOT_FORWARD, FORWARD_ALWAYS or FORWARD_FROM_START. */
+function forwardKind(p: LintProgram, proc: LintProc, readData: (addr: number) => number | null): number {
   const { jumpsBack, indirectJumps } = p.scan;
-  for (let k = 0; k < p.procs.length; k++) {
-    const proc = p.procs[k]!;
-    let kind = jumpsBack[proc.index] ? NOT_FORWARD : FORWARD_ALWAYS;
-    if (kind !== NOT_FORWARD && indirectJumps.length) {
-      const jumps = within(indirectJumps, proc.start, proc.end);
-      for (let j = 0; j < jumps.length && kind !== NOT_FORWARD; j++) kind = forwardJumpTable(p, proc, jumps[j]!, readData) ? FORWARD_FROM_START : NOT_FORWARD;
-    }
-    out[proc.index] = kind;
+  let kind = jumpsBack[proc.index] ? NOT_FORWARD : FORWARD_ALWAYS;
+  if (kind !== NOT_FORWARD && indirectJumps.length) {
+    const jumps = within(indirectJumps, proc.start, proc.end);
+    for (let j = 0; j < jumps.length && kind !== NOT_FORWARD; j++) kind = forwardJumpTable(p, proc, jumps[j]!, readData) ? FORWARD_FROM_START : NOT_FORWARD;
   }
-  return out;
+  return kind;
 }
 
 /** Largest jump table whose entries are checked. */

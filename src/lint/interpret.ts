@@ -19,6 +19,7 @@ import {
   isConst,
   K_CONST,
   K_FLAGS,
+  K_HANDLE,
   K_OPAQUE,
   K_SYM,
   NO_PENDING,
@@ -26,7 +27,6 @@ import {
   OPAQUE,
   FlagsSource,
   resultFlags,
-  logicFlags,
   SEGS,
   State,
   load,
@@ -52,6 +52,9 @@ export const EAX = Reg.EAX;
 export const ECX = Reg.ECX;
 export const EBP = Reg.EBP;
 export const ALL_WRITTEN = 0xff;
+
+/** What one Family's instructions do; every one takes the same arguments (those it needs first). */
+type FamilyStep = (this: Interpreter, i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean, rootFrame: boolean) => StepResult;
 
 export abstract class Interpreter {
   protected readonly instrs: readonly Instr[];
@@ -85,73 +88,106 @@ export abstract class Interpreter {
   }
 
   protected step(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
-    switch (FAMILY[ins.op]) {
-      case Family.Mov:
-        return this.mov(i, ins, s, ctx, observe);
-      case Family.Extend:
-        return this.extend(i, ins, s, ctx, observe);
-      case Family.Lea:
-        return this.lea(i, ins, s, ctx, observe);
-      case Family.Xchg:
-        return this.xchg(i, ins, s, ctx, observe);
-      case Family.Push: {
-        const v = this.read(ins.a!, s);
-        this.push(s, ins.size === 2 ? TOP : v, ins.size);
-        return NEXT;
-      }
-      case Family.Pop:
-        return this.popInto(i, ins, s, ctx, observe);
-      case Family.Alu:
-        return this.alu(i, ins, s, ctx, observe);
-      case Family.IncDec:
-        return this.incDec(i, ins, s, ctx, observe);
-      case Family.Shift:
-        return this.shift(i, ins, s, ctx, observe);
-      case Family.Jmp:
-        return this.jump(ins.target, s);
-      case Family.Jcc:
-        return this.branch(i, ins, s);
-      case Family.Call:
-        return this.call(i, ins.target, s, ctx, observe);
-      case Family.Ret:
-        return this.ret(i, ins, s, ctx, rootFrame, observe);
-      case Family.Service:
-        return this.service(i, ins, s, ctx, rootFrame, observe);
-      case Family.ClearCarry:
-        this.clobberCf(s, i, ctx, observe, CF0);
-        return NEXT;
-      case Family.SetCarry:
-        this.clobberCf(s, i, ctx, observe, CF1);
-        return NEXT;
-      case Family.ClearDirection:
-        s.df = CF0;
-        return NEXT;
-      case Family.SetDirection:
-        s.df = CF1;
-        return NEXT;
-      case Family.Pushad:
-        return this.pushad(s);
-      case Family.Popad:
-        return this.popad(s);
-      case Family.Pushfd:
-        this.push(s, savedFlags(s.cf, s.pending), 4);
-        s.pending = NO_PENDING;
-        return NEXT;
-      case Family.Popfd:
-        return this.popfd(s);
-      case Family.String:
-        return this.string(i, ins, s, ctx, observe);
-      case Family.Nothing:
-        return NEXT;
-      default:
-        return this.rare(i, ins, s, ctx, observe);
+    return Interpreter.FAMILY_STEPS[FAMILY[ins.op]!]!.call(this, i, ins, s, ctx, observe, rootFrame);
+  }
+
+  /**
+   * What `step` does, by Family. A table, not a switch: the JIT compiles `step` as one call, without
+   * every family's code inlined in it, and a family met only late in a run (PUSHAD, the rare
+   * operations) does not throw `step`'s compiled code away.
+   */
+  private static readonly FAMILY_STEPS: readonly FamilyStep[] = Interpreter.familySteps();
+
+  private static familySteps(): FamilyStep[] {
+    const p = Interpreter.prototype;
+    const steps: FamilyStep[] = [];
+    const families: [Family, FamilyStep][] = [
+      [Family.Rare, p.rare],
+      [Family.Nothing, p.nothing],
+      [Family.Mov, p.mov],
+      [Family.Extend, p.extend],
+      [Family.Lea, p.lea],
+      [Family.Xchg, p.xchg],
+      [Family.Push, p.pushOperand],
+      [Family.Pop, p.popInto],
+      [Family.Alu, p.alu],
+      [Family.IncDec, p.incDec],
+      [Family.Shift, p.shift],
+      [Family.Jmp, p.jumpToTarget],
+      [Family.Jcc, p.branch],
+      [Family.Call, p.callTarget],
+      [Family.Ret, p.ret],
+      [Family.Service, p.serviceCall],
+      [Family.ClearCarry, p.clearCarry],
+      [Family.SetCarry, p.setCarry],
+      [Family.ClearDirection, p.clearDirection],
+      [Family.SetDirection, p.setDirection],
+      [Family.Pushad, p.pushad],
+      [Family.Popad, p.popad],
+      [Family.Pushfd, p.pushfd],
+      [Family.Popfd, p.popfd],
+      [Family.String, p.string],
+    ];
+    families.sort((a, b) => a[0] - b[0]);
+    for (let k = 0; k < families.length; k++) {
+      if (families[k]![0] !== k) throw new Error(`no step for family ${k}`);
+      steps.push(families[k]![1]);
     }
+    return steps;
+  }
+
+  protected nothing(): StepResult {
+    return NEXT;
+  }
+
+  protected pushOperand(_i: number, ins: Instr, s: State): StepResult {
+    const v = this.read(ins.a!, s);
+    this.push(s, ins.size === 2 ? TOP : v, ins.size);
+    return NEXT;
+  }
+
+  protected jumpToTarget(_i: number, ins: Instr, s: State): StepResult {
+    return this.jump(ins.target, s);
+  }
+
+  protected callTarget(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    return this.call(i, ins.target, s, ctx, observe);
+  }
+
+  protected serviceCall(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean, rootFrame: boolean): StepResult {
+    return this.service(i, ins, s, ctx, rootFrame, observe);
+  }
+
+  protected clearCarry(i: number, _ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    this.clobberCf(s, i, ctx, observe, CF0);
+    return NEXT;
+  }
+
+  protected setCarry(i: number, _ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
+    this.clobberCf(s, i, ctx, observe, CF1);
+    return NEXT;
+  }
+
+  protected clearDirection(_i: number, _ins: Instr, s: State): StepResult {
+    s.df = CF0;
+    return NEXT;
+  }
+
+  protected setDirection(_i: number, _ins: Instr, s: State): StepResult {
+    s.df = CF1;
+    return NEXT;
+  }
+
+  protected pushfd(_i: number, _ins: Instr, s: State): StepResult {
+    this.push(s, savedFlags(s.cf, s.pending), 4);
+    s.pending = NO_PENDING;
+    return NEXT;
   }
 
   protected mov(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
     const v = this.read(ins.b!, s);
     this.write(ins.a!, v, s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = i;
+    s.ecxDef = isEcx(ins.a!) ? i : s.ecxDef;
     return NEXT;
   }
 
@@ -162,7 +198,7 @@ export abstract class Interpreter {
     let out: AbsVal = v.k === K_CONST ? cnst(ins.op === Op.MOVZX ? v.n : signExtend(v.n, size)) : v.k === K_OPAQUE ? OPAQUE : TOP;
     if (size === 4) out = v;
     this.write(ins.a!, out, s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = i;
+    s.ecxDef = isEcx(ins.a!) ? i : s.ecxDef;
     return NEXT;
   }
 
@@ -170,7 +206,7 @@ export abstract class Interpreter {
     const m = ins.b as MemOperand;
     this.touchEcx(m, s);
     this.write(ins.a!, this.address(m, s), s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = i;
+    s.ecxDef = isEcx(ins.a!) ? i : s.ecxDef;
     return NEXT;
   }
 
@@ -185,7 +221,7 @@ export abstract class Interpreter {
   protected popInto(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean): StepResult {
     const v = this.pop(s, ins.size);
     this.write(ins.a!, ins.size === 2 ? TOP : v, s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = i;
+    s.ecxDef = isEcx(ins.a!) ? i : s.ecxDef;
     return NEXT;
   }
 
@@ -194,7 +230,7 @@ export abstract class Interpreter {
     const a = this.read(ins.a!, s);
     const r = a.k === K_CONST ? cnst(mask(a.n + delta, ins.size)) : a.k === K_SYM && ins.size === 4 ? sym(a.base, a.off + delta) : derived(a);
     this.write(ins.a!, r, s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = -1;
+    s.ecxDef = isEcx(ins.a!) ? -1 : s.ecxDef;
     s.flags = resultFlags(r, ins.size);
     return NEXT;
   }
@@ -217,13 +253,13 @@ export abstract class Interpreter {
       else if (op === Op.ROR && ins.size === 4) r = cnst((x >>> n) | (x << (bits - n)));
     }
     this.write(ins.a!, r, s, i, ctx, observe);
-    if (isEcx(ins.a!)) s.ecxDef = -1;
+    s.ecxDef = isEcx(ins.a!) ? -1 : s.ecxDef;
     this.clobberCf(s, i, ctx, observe, CF_ANY);
     s.flags = op === Op.SHL || op === Op.SHR || op === Op.SAR ? resultFlags(r, ins.size) : null;
     return NEXT;
   }
 
-  protected ret(i: number, ins: Instr, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): StepResult {
+  protected ret(i: number, ins: Instr, s: State, ctx: Ctx, observe: boolean, rootFrame: boolean): StepResult {
     this.returnFrom(i, 4 + ins.extra, s, ctx, rootFrame, observe);
     s.flags = null;
     return RETURN;
@@ -231,18 +267,18 @@ export abstract class Interpreter {
 
   /** A return at `i` that pops `bytes` (the return address and its operands). */
   protected returnFrom(i: number, bytes: number, s: State, ctx: Ctx, rootFrame: boolean, observe: boolean): void {
-    if (observe) this.facts.returns.push({ index: i, ctx, rootFrame, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
+    if (observe && rootFrame) this.facts.returns.push({ index: i, ctx, regs: s.shareRegs(), segs: s.shareSegs(), cf: s.cf, df: s.df });
     this.setReg(s, ESP, addConst(s.regs[ESP]!, bytes), false);
   }
 
-  protected pushad(s: State): StepResult {
+  protected pushad(_i: number, _ins: Instr, s: State): StepResult {
     const sp = s.regs[ESP]!;
     s.ecxDef = -1;
     for (let r = 0; r < 8; r++) this.push(s, r === ESP ? sp : s.regs[r]!, 4);
     return NEXT;
   }
 
-  protected popad(s: State): StepResult {
+  protected popad(_i: number, _ins: Instr, s: State): StepResult {
     // Pushed in register order: popped EDI first; ESP's slot is skipped.
     for (let r = 7; r >= 0; r--) {
       const v = this.pop(s, 4);
@@ -256,7 +292,7 @@ export abstract class Interpreter {
     return NEXT;
   }
 
-  protected popfd(s: State): StepResult {
+  protected popfd(_i: number, _ins: Instr, s: State): StepResult {
     const v = this.pop(s, 4);
     if (v.k === K_FLAGS) {
       s.cf = v.cf;
@@ -450,19 +486,18 @@ export abstract class Interpreter {
     const r = known ? foldAlu(op, mask(a.n, size), mask(b.n, size), size) : aluUnknown(op, a, b, size, same);
     if (op !== Op.CMP && op !== Op.TEST) {
       this.write(dst, r, s, i, ctx, observe);
-      if (isEcx(dst)) s.ecxDef = -1;
+      s.ecxDef = isEcx(dst) ? -1 : s.ecxDef;
     }
     this.clobberCf(s, i, ctx, observe, known ? foldCarry(op, mask(a.n, size), mask(b.n, size), size) : LOGIC_OP[op] ? CF0 : CF_ANY);
     if (op === Op.CMP || op === Op.SUB) s.flags = new FlagsSource("sub", a, b, size, op === Op.CMP && dst.kind === "reg" && dst.size === 4 ? dst.reg : -1);
-    else if (LOGIC_OP[op]) s.flags = logicFlags(r, size);
-    else s.flags = resultFlags(r, size);
+    else s.flags = resultFlags(r, size, LOGIC_OP[op] === 1);
     return NEXT;
   }
 
   /** XOR r, r / SUB r, r: the old value does not matter. */
   protected zero(i: number, dst: Operand, size: number, s: State, ctx: Ctx, observe: boolean): StepResult {
     this.write(dst, ZERO, s, i, ctx, observe);
-    if (isEcx(dst)) s.ecxDef = i;
+    s.ecxDef = isEcx(dst) ? i : s.ecxDef;
     this.clobberCf(s, i, ctx, observe, CF0);
     s.flags = resultFlags(ZERO, size);
     return NEXT;
@@ -529,7 +564,7 @@ export abstract class Interpreter {
       case "imm":
         return cnst(o.value);
       case "reg":
-        if (o.reg === ECX) s.ecxDef = -1;
+        s.ecxDef = o.reg === ECX ? -1 : s.ecxDef;
         return readReg(s, o);
       case "mem":
         this.touchEcx(o, s);
@@ -538,7 +573,7 @@ export abstract class Interpreter {
   }
 
   protected touchEcx(m: MemOperand, s: State): void {
-    if (m.base === ECX || m.index === ECX) s.ecxDef = -1;
+    s.ecxDef = m.base === ECX || m.index === ECX ? -1 : s.ecxDef;
   }
 
   protected address(m: MemOperand, s: State): AbsVal {
@@ -569,7 +604,8 @@ export abstract class Interpreter {
     // A fixed address (most stores) is a number: no value is made for it.
     const addr = o.base < 0 && o.index < 0 ? null : this.address(o, s);
     if (addr === null || addr.k === K_CONST) {
-      if (observe) this.facts.stores.push({ index: i, addr: addr === null ? o.disp >>> 0 : addr.n, value: o.size === 4 ? v : TOP, ctx });
+      // cnst makes every 0 the same value.
+      if (observe && o.size === 4 && (v.k === K_HANDLE || v === ZERO)) this.facts.stores.push({ index: i, addr: addr === null ? o.disp >>> 0 : addr.n, value: v, ctx });
     } else if (addr.k === K_SYM && addr.base === "SP") s.setSlot(addr.off, o.size === 4 ? v : TOP);
   }
 
@@ -748,6 +784,11 @@ export function addConst(v: AbsVal, n: number): AbsVal {
   return derived(v);
 }
 
+/**
+ * Whether an operand is ECX. Where it decides ECX's definition, the definition is stored on every
+ * path (`s.ecxDef = isEcx(o) ? i : s.ecxDef`): many runs meet ECX late, and compiled code that reaches
+ * a store it never saw made is thrown away and compiled again.
+ */
 function isEcx(o: Operand): boolean {
   return o.kind === "reg" && o.reg === ECX;
 }

@@ -38,11 +38,10 @@ export interface ServiceCallFact {
   readonly ecxDef: number;
 }
 
+/** A return that leaves the root itself (not a procedure it called): what the handler or callback hands back. */
 export interface ReturnFact {
   readonly index: number;
   readonly ctx: Ctx;
-  /** The return leaves the root itself (not a procedure it called). */
-  readonly rootFrame: boolean;
   readonly regs: readonly AbsVal[];
   readonly segs: readonly AbsVal[];
   readonly cf: number;
@@ -62,6 +61,8 @@ export interface NotableFact {
   readonly regs: readonly AbsVal[];
 }
 
+/** A dword store of an event or time-out handle, or of 0, to a fixed address: how a handle variable is
+ *  set and cleared (the rules follow no other stores). */
 export interface StoreFact {
   readonly index: number;
   readonly addr: number;

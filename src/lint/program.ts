@@ -8,8 +8,9 @@ import type { DispatchRecord, FrontResult, InstrItem, Unit } from "../front/prog
 import { Layout, Op, type Instr, type IrProgram, type SourceSpan } from "../ir/types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { buildCfg, isControlTransfer, type Cfg } from "./cfg.js";
-import type { AnalysisFacts } from "./analysis.js";
+import type { AnalysisFacts, CtxKind, ReturnFact, ServiceCallFact } from "./analysis.js";
 import { scanInstructions, type InstructionScan } from "./scan.js";
+import { FactGroups } from "./fact-groups.js";
 
 export interface LintProc {
   readonly index: number;
@@ -67,6 +68,8 @@ export class LintProgram {
   private readonly cfgs = new Map<number, Cfg>();
   private staticEdges: CallEdge[] | null = null;
   private scanned: InstructionScan | null = null;
+  private serviceCallGroups: FactGroups<string, ServiceCallFact> | null = null;
+  private rootReturnGroups: FactGroups<CtxKind, ReturnFact> | null = null;
 
   constructor(readonly assembled: AssembleResult) {
     this.front = assembled.front;
@@ -183,6 +186,25 @@ export class LintProgram {
   /** What one pass over every instruction finds (made on first use). */
   get scan(): InstructionScan {
     return (this.scanned ??= scanInstructions(this));
+  }
+
+  /** The analysis's service calls by service name (made on first use, after the analysis). */
+  get serviceCalls(): FactGroups<string, ServiceCallFact> {
+    if (this.serviceCallGroups) return this.serviceCallGroups;
+    const calls = this.facts.serviceCalls;
+    const groups = new FactGroups<string, ServiceCallFact>(calls);
+    // A loop of each index's own (not one loop taking a key function): the JIT compiles it for one kind of fact.
+    for (let k = 0; k < calls.length; k++) groups.add(calls[k]!.name, k);
+    return (this.serviceCallGroups = groups);
+  }
+
+  /** The returns that leave a root itself (the analysis records no others), by the kind of root. */
+  get rootReturns(): FactGroups<CtxKind, ReturnFact> {
+    if (this.rootReturnGroups) return this.rootReturnGroups;
+    const returns = this.facts.returns;
+    const groups = new FactGroups<CtxKind, ReturnFact>(returns);
+    for (let k = 0; k < returns.length; k++) groups.add(returns[k]!.ctx.kind, k);
+    return (this.rootReturnGroups = groups);
   }
 
   span(i: number): SourceSpan {

@@ -21,6 +21,8 @@ export interface InstructionScan {
   readonly immediateStores: readonly number[];
   /** VMMcall/VxDcall/VMMjmp/VxDjmp statements (the macros, not hand-made INT 20h), in order. */
   readonly serviceMacros: readonly number[];
+  /** Service calls and jumps (the macros and hand-made INT 20h), in order. */
+  readonly services: readonly number[];
   /** Instructions written in the source (not in a macro expansion) whose operands may hold the OFFSET operator, in order. */
   readonly mayHoldOffset: readonly number[];
   /** Instructions that come from a macro expansion, in order. */
@@ -38,6 +40,7 @@ export function scanInstructions(p: LintProgram): InstructionScan {
     traps: [] as number[],
     immediateStores: [] as number[],
     serviceMacros: [] as number[],
+    services: [] as number[],
     mayHoldOffset: [] as number[],
     expanded: [] as number[],
   };
@@ -59,7 +62,10 @@ export function scanInstructions(p: LintProgram): InstructionScan {
     else if (op === Op.TRAP) scan.traps.push(i);
     else if (op === Op.MOV && ins.a?.kind === "mem" && ins.b?.kind === "imm") scan.immediateStores.push(i);
     const item = items[i]!;
-    if ((op === Op.VXDCALL || op === Op.VXDJMP) && item.synthetic) scan.serviceMacros.push(i);
+    if (op === Op.VXDCALL || op === Op.VXDJMP) {
+      scan.services.push(i);
+      if (item.synthetic) scan.serviceMacros.push(i);
+    }
     // Where the source text of an instruction comes from.
     if (item.origin.length !== 0) scan.expanded.push(i);
     else if (mayHoldOffset(item.operands)) scan.mayHoldOffset.push(i);

@@ -106,8 +106,11 @@ export function eqVal(a: AbsVal, b: AbsVal): boolean {
 
 export function joinVal(a: AbsVal, b: AbsVal): AbsVal {
   if (eqVal(a, b)) return a;
-  if (a.k === K_OPAQUE || b.k === K_OPAQUE) return OPAQUE;
-  if (a.k === K_FLAGS && b.k === K_FLAGS) return savedFlags(a.cf | b.cf, unionPending(a.pending, b.pending));
+  // Both read before either is tested: the JIT then has seen both reads whichever value came first.
+  const ka = a.k;
+  const kb = b.k;
+  if (ka === K_OPAQUE || kb === K_OPAQUE) return OPAQUE;
+  if (ka === K_FLAGS && kb === K_FLAGS) return savedFlags(a.cf | b.cf, unionPending(a.pending, b.pending));
   return TOP;
 }
 
@@ -160,18 +163,17 @@ export class FlagsSource {
   }
 }
 
-/** The flags say only whether `a` (the result of the last instruction) is zero or negative. */
-export function resultFlags(a: AbsVal, size: number): FlagsSource {
+/**
+ * The flags say only whether `a` (the result of the last instruction) is zero or negative; with
+ * `logic` (AND, OR, XOR, TEST) CF = OF = 0 too. One function for both, so that the ALU's compiled
+ * code has one call here whichever operation it meets first.
+ */
+export function resultFlags(a: AbsVal, size: number, logic = false): FlagsSource {
+  const kind = logic ? "logic" : "result";
   const k = sharedFlagsIndex(a, size);
-  if (k < 0) return new FlagsSource("result", a, TOP, size as 1 | 2 | 4, -1);
-  return (SHARED_RESULT_FLAGS[k] ??= new FlagsSource("result", a, TOP, size as 1 | 2 | 4, -1));
-}
-
-/** The flags of AND, OR, XOR or TEST with result `a`: ZF and SF from `a`, CF = OF = 0. */
-export function logicFlags(a: AbsVal, size: number): FlagsSource {
-  const k = sharedFlagsIndex(a, size);
-  if (k < 0) return new FlagsSource("logic", a, TOP, size as 1 | 2 | 4, -1);
-  return (SHARED_LOGIC_FLAGS[k] ??= new FlagsSource("logic", a, TOP, size as 1 | 2 | 4, -1));
+  if (k < 0) return new FlagsSource(kind, a, TOP, size as 1 | 2 | 4, -1);
+  const shared = logic ? SHARED_LOGIC_FLAGS : SHARED_RESULT_FLAGS;
+  return (shared[k] ??= new FlagsSource(kind, a, TOP, size as 1 | 2 | 4, -1));
 }
 
 // Flags sources are immutable: those about a value made once (TOP, OPAQUE, a small constant) are

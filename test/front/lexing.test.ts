@@ -25,6 +25,14 @@ describe("MASM numbers", () => {
     expect(parseMasmNumber(text)).toBeNull();
   });
 
+  it("gives the same answer for a spelling read again", () => {
+    for (let i = 0; i < 2; i++) {
+      expect(parseMasmNumber("0FFh")).toBe(255);
+      expect(parseMasmNumber("0ffH")).toBe(255);
+      expect(parseMasmNumber("12G")).toBeNull();
+    }
+  });
+
   it("reports a malformed number at its span", () => {
     const r = asm("mov eax, 12G\n");
     const e = errors(r.diagnostics);

@@ -75,8 +75,38 @@ describe("fast line parser", () => {
         "foo: bar: baz",
         "mov eax, ebx ecx",
         "x dd 2 dup (1, 2 dup (3))",
+        "push [ebx]",
+        "push [ebx",
+        "push ebx]",
+        "mov eax, (ebx)",
+        "mov eax, ()",
+        "mov eax, []",
+        "x dd 1, -, 2",
+        "x dd +",
+        "mov eax, OFFSET32",
+        "mov eax, NOT",
+        "x = (",
+        "mov eax, [ebx], 'a', <t>, dword, 0FFh",
+        "mov eax, 12G, 1",
+        "mov eax, .Field",
+        "mov eax, ebx.Field, ebx:",
+        "x dd 3 dup",
       ].join("\n"),
     );
+  });
+
+  it("reads a one-token operand as that token, in its place", () => {
+    const [line] = splitLines("mov eax, [Foo], 10h, (x)", "t.asm").lines;
+    const parsed = parseLine(line!.tokens, "t.asm");
+    const operands = parsed?.statement?.kind === "command" ? parsed.statement.operands : [];
+    expect(operands.map((o) => o && { k: o.k, span: o.span })).toEqual([
+      { k: "name", span: { file: "t.asm", line: 1, column: 5, endLine: 1, endColumn: 8 } },
+      { k: "index", span: { file: "t.asm", line: 1, column: 10, endLine: 1, endColumn: 15 } },
+      { k: "num", span: { file: "t.asm", line: 1, column: 17, endLine: 1, endColumn: 20 } },
+      { k: "name", span: { file: "t.asm", line: 1, column: 23, endLine: 1, endColumn: 24 } },
+    ]);
+    expect(parseLine(splitLines("mov eax, 12G", "t.asm").lines[0]!.tokens, "t.asm")).toBeNull();
+    expect(parseLine(splitLines("push [ebx", "t.asm").lines[0]!.tokens, "t.asm")).toBeNull();
   });
 
   it("agrees on random token soups", () => {

@@ -140,3 +140,60 @@ describe("what lint cannot read", () => {
     expect(r.findings[1]!.message).toContain("(2 places)");
   });
 });
+
+describe("the service calls by name", () => {
+  it("gives the calls of the services asked for, in the order the analysis recorded them", () => {
+    const p = program(`Declare_Virtual_Device SI, 1, 0, SI_Control, Undefined_Device_ID, Undefined_Init_Order
+VxD_LOCKED_CODE_SEG
+BeginProc SI_Control
+\tVMMcall Get_Cur_VM_Handle
+\tmov\teax, 70000001h
+\tVMMcall System_Control
+\tVMMcall Get_System_Time
+\tVxDcall Directed_Sys_Control
+\tVMMcall System_Control
+\tclc
+\tret
+EndProc SI_Control
+VxD_LOCKED_CODE_ENDS
+`);
+    const all = p.facts.serviceCalls;
+    const sends = p.serviceCalls.of("System_Control", "Directed_Sys_Control");
+    expect(sends.length).toBeGreaterThan(0);
+    expect(sends).toEqual(all.filter((c) => c.name === "System_Control" || c.name === "Directed_Sys_Control"));
+    expect(new Set(sends.map((c) => c.name))).toEqual(new Set(["System_Control", "Directed_Sys_Control"]));
+    expect(p.serviceCalls.where((name) => name.startsWith("Get_"))).toEqual(all.filter((c) => c.name.startsWith("Get_")));
+    expect(p.serviceCalls.of("Not_A_Service")).toEqual([]);
+  });
+});
+
+describe("the returns of the roots by kind", () => {
+  it("gives the returns that leave a root itself, in the order the analysis recorded them", () => {
+    const p = program(`Declare_Virtual_Device RR, 1, 0, RR_Control, Undefined_Device_ID, Undefined_Init_Order
+VxD_LOCKED_CODE_SEG
+BeginProc RR_Control
+\tcall\tRR_Helper
+\tmov\tesi, OFFSET32 RR_Event
+\tVMMcall Schedule_Global_Event
+\tclc
+\tret
+EndProc RR_Control
+BeginProc RR_Helper
+\tret
+EndProc RR_Helper
+BeginProc RR_Event
+\tret
+EndProc RR_Event
+VxD_LOCKED_CODE_ENDS
+`);
+    const returns = p.facts.returns;
+    const messages = p.rootReturns.of("message");
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages).toEqual(returns.filter((r) => r.ctx.kind === "message"));
+    expect(messages.every((r) => p.procAt(r.index)!.name === "RR_Control")).toBe(true);
+    expect(p.rootReturns.of("event", "message")).toEqual(returns.filter((r) => r.ctx.kind === "event" || r.ctx.kind === "message"));
+    // RR_Helper's return leaves a procedure the root called, not the root.
+    expect(returns.some((r) => p.procAt(r.index)!.name === "RR_Helper")).toBe(false);
+    expect(p.rootReturns.of("event").map((r) => p.procAt(r.index)!.name)).toEqual(["RR_Event"]);
+  });
+});

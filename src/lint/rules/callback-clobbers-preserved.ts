@@ -5,6 +5,12 @@ import { K_OPAQUE, K_SYM, K_TOP, SEGS, type AbsVal } from "../values.js";
 import { describeCtx, EBP, ESP, flatAsEntered, isEntry, procName } from "./support.js";
 import { w95 } from "./uri.js";
 
+const PRESERVED = new Set(EVENT_CALLBACK_MUST_PRESERVE.map((r) => r.toUpperCase()));
+const PRESERVES_EBP = PRESERVED.has("EBP");
+const PRESERVES_ESP = PRESERVED.has("ESP");
+/** The segment registers a callback must preserve, with their places in a return's `segs`. */
+const PRESERVED_SEGS = SEGS.flatMap((seg, index) => (PRESERVED.has(seg) ? [{ seg, index }] : []));
+
 export const callbackClobbersPreserved: Rule = {
   meta: {
     id: "callback-clobbers-preserved",
@@ -23,21 +29,20 @@ export const callbackClobbersPreserved: Rule = {
     good: "BeginProc My_Event\n\tpush\tebp\n\tmov\tebp, [My_Buffer]\n\tpop\tebp\n\tret\nEndProc My_Event",
   },
   check({ program: p, report }) {
-    const preserve = new Set(EVENT_CALLBACK_MUST_PRESERVE.map((r) => r.toUpperCase()));
-    const returns = p.facts.returns;
+    const returns = p.rootReturns.of("event", "priority-event");
     for (let k = 0; k < returns.length; k++) {
       const r = returns[k]!;
-      if (!r.rootFrame || (r.ctx.kind !== "event" && r.ctx.kind !== "priority-event")) continue;
       const problems: string[] = [];
-      if (preserve.has("EBP") && changed(r.regs[EBP], "EBP")) problems.push("EBP changed");
+      if (PRESERVES_EBP && changed(r.regs[EBP], "EBP")) problems.push("EBP changed");
       const sp = r.regs[ESP]!;
-      if (preserve.has("ESP") && sp.k === K_SYM && sp.base === "SP" && sp.off !== 0) {
+      if (PRESERVES_ESP && sp.k === K_SYM && sp.base === "SP" && sp.off !== 0) {
         problems.push(sp.off < 0 ? `${-sp.off} bytes left on the stack` : `${sp.off} bytes too many popped`);
-      } else if (preserve.has("ESP") && sp.k === K_TOP) problems.push("ESP unbalanced on some path");
-      SEGS.forEach((seg, k) => {
-        const v = r.segs[k];
-        if (preserve.has(seg) && v !== undefined && v.k !== K_OPAQUE && !flatAsEntered(v, seg)) problems.push(`${seg} changed`);
-      });
+      } else if (PRESERVES_ESP && sp.k === K_TOP) problems.push("ESP unbalanced on some path");
+      for (let j = 0; j < PRESERVED_SEGS.length; j++) {
+        const { seg, index } = PRESERVED_SEGS[j]!;
+        const v = r.segs[index];
+        if (v !== undefined && v.k !== K_OPAQUE && !flatAsEntered(v, seg)) problems.push(`${seg} changed`);
+      }
       if (!problems.length) continue;
       report({
         span: p.span(r.index),

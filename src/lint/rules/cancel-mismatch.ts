@@ -1,6 +1,6 @@
 // A handle from one event service cancelled with another's Cancel service (vmm-facts §4.2, §7 rule 20).
 import type { Rule } from "../types.js";
-import { cancelledSites, handleInfo } from "./handles.js";
+import { cancelledSites, handleInfo, type HandleInfo } from "./handles.js";
 import { dataName } from "./support.js";
 import { w95 } from "./uri.js";
 
@@ -27,8 +27,8 @@ export const cancelMismatch: Rule = {
     for (let k = 0; k < cancels.length; k++) {
       const c = cancels[k]!;
       const { sites, addr } = cancelledSites(info, c);
+      if (!cancelsNoneOf(info, sites, c.name)) continue;
       const services = sites.map((s) => ({ site: s, cb: info.schedulers.get(s) })).filter((x) => x.cb);
-      if (!services.length || services.some((x) => x.cb!.cancel?.name === c.name)) continue;
       const first = services[0]!;
       const from = addr === null ? "" : ` (saved in \`${dataName(p, addr)}\`)`;
       report({
@@ -40,3 +40,15 @@ export const cancelMismatch: Rule = {
     }
   },
 };
+
+/** Whether the handle may come from some scheduling call, and the Cancel service named cancels none of them. */
+function cancelsNoneOf(info: HandleInfo, sites: readonly number[], cancel: string): boolean {
+  let scheduled = false;
+  for (let k = 0; k < sites.length; k++) {
+    const cb = info.schedulers.get(sites[k]!);
+    if (!cb) continue;
+    if (cb.cancel?.name === cancel) return false;
+    scheduled = true;
+  }
+  return scheduled;
+}

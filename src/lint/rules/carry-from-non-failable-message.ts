@@ -24,10 +24,10 @@ export const carryFromNonFailableMessage: Rule = {
   },
   check({ program: p, report }) {
     const byRet = new Map<number, Set<string>>();
-    const returns = p.facts.returns;
+    const returns = p.rootReturns.of("message");
     for (let k = 0; k < returns.length; k++) {
       const r = returns[k]!;
-      if (!r.rootFrame || r.ctx.kind !== "message" || !(r.cf & CF1)) continue;
+      if (!(r.cf & CF1)) continue;
       const m = messageOf(r.ctx);
       if (!m || m.failable !== "cannot-fail") continue;
       let set = byRet.get(r.index);

@@ -26,10 +26,10 @@ export const debugStringRegsUnsaved: Rule = {
   },
   check({ program: p, report }) {
     const done = new Set<number>();
-    const serviceCalls = p.facts.serviceCalls;
-    for (let k = 0; k < serviceCalls.length; k++) {
-      const c = serviceCalls[k]!;
-      if (done.has(c.index) || c.service?.name !== "Out_Debug_String" || p.items[c.index]!.origin.length) continue;
+    const calls = p.serviceCalls.of("Out_Debug_String");
+    for (let k = 0; k < calls.length; k++) {
+      const c = calls[k]!;
+      if (done.has(c.index) || !c.service || p.items[c.index]!.origin.length) continue;
       const esi = c.regs[ESI];
       if (!isConstVal(esi)) continue;
       const placeholder = firstPlaceholder(asciiz(p, esi.n));

@@ -19,10 +19,10 @@ export const ecxThroughSystemControl: Rule = {
     good: "\tmov\teax, MY_MSG\n\tmov\tedx, [Count]\t; EBX, ESI, EDI and EDX reach the receiver\n\tVMMcall System_Control",
   },
   check({ program: p, report }) {
-    const serviceCalls = p.facts.serviceCalls;
-    for (let k = 0; k < serviceCalls.length; k++) {
-      const c = serviceCalls[k]!;
-      if (c.name !== "System_Control" || c.ecxDef < 0) continue;
+    const sends = p.serviceCalls.of("System_Control");
+    for (let k = 0; k < sends.length; k++) {
+      const c = sends[k]!;
+      if (c.ecxDef < 0) continue;
       report({
         span: p.span(c.ecxDef),
         message: "ECX is loaded here, but System_Control uses ECX itself: the value never reaches the receiver",

@@ -10,6 +10,7 @@ import { w95 } from "./uri.js";
 const CLIENT_FIELDS = new Set([CLIENT_REG_STRUC, CLIENT_WORD_REG_STRUC, CLIENT_BYTE_REG_STRUC].flatMap((s) => s.fields.map((f) => f.name.toLowerCase())));
 const SAVE_CLIENT_STATE = serviceByName("Save_Client_State")!;
 const RUNS_VM_CODE = new Set(VM_EXECUTION_SERVICES.map((n) => serviceByName(n)!));
+const RUNS_VM_CODE_NAMES = new Set([...RUNS_VM_CODE].map((s) => s.name));
 /** Instructions that write their first operand. */
 const WRITES_FIRST = new Set(["mov", "add", "adc", "sub", "sbb", "and", "or", "xor", "inc", "dec", "not", "neg", "shl", "sal", "shr", "sar", "rol", "ror", "rcl", "rcr", "xchg", "pop", "bts", "btr", "btc"]);
 
@@ -40,7 +41,7 @@ export const eventChangesClientRegs: Rule = {
   check({ program: p, report }) {
     const saves = new Set<number>();
     const runsVm = new Set<number>();
-    const serviceCalls = p.facts.serviceCalls;
+    const serviceCalls = p.serviceCalls.where((name) => name === SAVE_CLIENT_STATE.name || RUNS_VM_CODE_NAMES.has(name));
     for (let k = 0; k < serviceCalls.length; k++) {
       const c = serviceCalls[k]!;
       if (c.service === SAVE_CLIENT_STATE) saves.add(c.ctx.id);

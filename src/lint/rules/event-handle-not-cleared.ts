@@ -3,7 +3,7 @@ import { Op } from "../../ir/types.js";
 import { isBranch } from "../cfg.js";
 import type { LintProgram } from "../program.js";
 import type { Rule } from "../types.js";
-import { cancelledSites, handleInfo } from "./handles.js";
+import { cancelledVariable, handleInfo } from "./handles.js";
 import { at, dataName, procName } from "./support.js";
 import { w95 } from "./uri.js";
 
@@ -26,12 +26,16 @@ export const eventHandleNotCleared: Rule = {
   },
   check({ program: p, report }) {
     const info = handleInfo(p);
+    // Each variable a handle is cancelled from, in order, with its first Cancel call.
     const cancelled = new Map<number, number>();
+    const cancelledVariables: number[] = [];
     const cancels = info.cancels;
     for (let k = 0; k < cancels.length; k++) {
       const c = cancels[k]!;
-      const { addr } = cancelledSites(info, c);
-      if (addr !== null && !cancelled.has(addr)) cancelled.set(addr, c.index);
+      const addr = cancelledVariable(c);
+      if (addr === null || cancelled.has(addr)) continue;
+      cancelled.set(addr, c.index);
+      cancelledVariables.push(addr);
     }
     const callbacksAt = new Map<number, typeof p.facts.callbacks>();
     const callbacks = p.facts.callbacks;
@@ -53,13 +57,19 @@ export const eventHandleNotCleared: Rule = {
       set.add(s.index);
     }
     const done = new Set<number>();
-    for (const [addr, cancelAt] of cancelled) {
-      for (const site of info.variables.get(addr) ?? []) {
-        for (const cb of callbacksAt.get(site) ?? []) {
+    for (let v = 0; v < cancelledVariables.length; v++) {
+      const addr = cancelledVariables[v]!;
+      const cancelAt = cancelled.get(addr)!;
+      const sites = info.variables.get(addr) ?? [];
+      for (let j = 0; j < sites.length; j++) {
+        const site = sites[j]!;
+        const scheduled = callbacksAt.get(site) ?? [];
+        for (let m = 0; m < scheduled.length; m++) {
+          const cb = scheduled[m]!;
           const key = entryAndAddress(cb.entry, addr);
           if (done.has(key)) continue;
           done.add(key);
-          const clears = zeroes.get(key) ?? new Set<number>();
+          const clears = zeroes.get(key) ?? NO_CLEARS;
           const late = firstActionBeforeClear(p, cb.entry, clears);
           if (late < 0) continue;
           report({
@@ -77,13 +87,15 @@ export const eventHandleNotCleared: Rule = {
   },
 };
 
+const NO_CLEARS: ReadonlySet<number> = new Set();
+
 /** One number for an instruction index and a 32-bit data address. */
 function entryAndAddress(entry: number, addr: number): number {
   return entry * 0x1_0000_0000 + (addr >>> 0);
 }
 
 /** The first call, service call or return some path reaches before a clearing store, or -1. */
-function firstActionBeforeClear(p: LintProgram, entry: number, clears: Set<number>): number {
+function firstActionBeforeClear(p: LintProgram, entry: number, clears: ReadonlySet<number>): number {
   const proc = p.procOf[entry];
   const seen = new Set<number>();
   const work = [entry];

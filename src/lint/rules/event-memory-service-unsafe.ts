@@ -43,10 +43,10 @@ export const eventMemoryServiceUnsafe: Rule = {
       else unsafeSites.set(key, [cb]);
     }
     const done = new Set<number>();
-    const serviceCalls = p.facts.serviceCalls;
-    for (let k = 0; k < serviceCalls.length; k++) {
-      const c = serviceCalls[k]!;
-      if (done.has(c.index) || !c.service || !UNSAFE.has(c.service.name.toLowerCase())) continue;
+    const calls = p.serviceCalls.where((name) => UNSAFE.has(name.toLowerCase()));
+    for (let k = 0; k < calls.length; k++) {
+      const c = calls[k]!;
+      if (done.has(c.index) || !c.service) continue;
       const sites = unsafeSites.get(`${c.ctx.kind}|${c.ctx.root}`);
       if (!sites) continue;
       done.add(c.index);

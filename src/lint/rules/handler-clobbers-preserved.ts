@@ -23,10 +23,9 @@ export const handlerClobbersPreserved: Rule = {
   },
   check({ program: p, report }) {
     const done = new Set<string>();
-    const returns = p.facts.returns;
+    const returns = p.rootReturns.of("message");
     for (let k = 0; k < returns.length; k++) {
       const r = returns[k]!;
-      if (!r.rootFrame || r.ctx.kind !== "message") continue;
       const m = messageOf(r.ctx);
       if (!m || m.preserves.length === 0) continue;
       const changed = m.preserves.filter((name) => {

@@ -7,8 +7,8 @@ import { K_CONST, K_HANDLE, K_LOAD } from "../values.js";
 import { ESI } from "./support.js";
 
 export interface HandleInfo {
-  /** Data address → the scheduling calls whose handle is stored there. */
-  readonly variables: Map<number, Set<number>>;
+  /** Data address → the scheduling calls whose handle is stored there (each once, in order). */
+  readonly variables: Map<number, number[]>;
   /** Scheduling call site → its service. */
   readonly schedulers: Map<number, CallbackService>;
   readonly cancels: ServiceCallFact[];
@@ -21,22 +21,14 @@ const cache = new WeakMap<LintProgram, HandleInfo>();
 export function handleInfo(p: LintProgram): HandleInfo {
   const hit = cache.get(p);
   if (hit) return hit;
-  // Few names, many calls: each name is looked up once.
-  const callbackByName = new Map<string, CallbackService | undefined>();
-  const cancelByName = new Map<string, boolean>();
   const schedulers = new Map<number, CallbackService>();
-  const cancels: ServiceCallFact[] = [];
-  const serviceCalls = p.facts.serviceCalls;
-  for (let k = 0; k < serviceCalls.length; k++) {
-    const c = serviceCalls[k]!;
-    let cb = callbackByName.get(c.name);
-    if (cb === undefined && !callbackByName.has(c.name)) callbackByName.set(c.name, (cb = callbackService(c.name)));
-    if (cb) schedulers.set(c.index, cb);
-    let cancel = cancelByName.get(c.name);
-    if (cancel === undefined) cancelByName.set(c.name, (cancel = isCancelService(c.name)));
-    if (cancel) cancels.push(c);
+  const scheduling = p.serviceCalls.where((name) => callbackService(name) !== undefined);
+  for (let k = 0; k < scheduling.length; k++) {
+    const c = scheduling[k]!;
+    schedulers.set(c.index, callbackService(c.name)!);
   }
-  const variables = new Map<number, Set<number>>();
+  const cancels = p.serviceCalls.where(isCancelService);
+  const variables = new Map<number, number[]>();
   const zeroStores: StoreFact[] = [];
   const stores = p.facts.stores;
   for (let k = 0; k < stores.length; k++) {
@@ -44,9 +36,9 @@ export function handleInfo(p: LintProgram): HandleInfo {
     const v = s.value;
     if (v.k === K_CONST && v.n === 0) zeroStores.push(s);
     if (v.k !== K_HANDLE) continue;
-    let set = variables.get(s.addr);
-    if (!set) variables.set(s.addr, (set = new Set()));
-    set.add(v.site);
+    const sites = variables.get(s.addr);
+    if (!sites) variables.set(s.addr, [v.site]);
+    else if (!sites.includes(v.site)) sites.push(v.site);
   }
   const info = { variables, schedulers, cancels, zeroStores };
   cache.set(p, info);
@@ -54,9 +46,15 @@ export function handleInfo(p: LintProgram): HandleInfo {
 }
 
 /** The scheduling calls a Cancel call's ESI may hold the handle of, and the variable it came from. */
-export function cancelledSites(info: HandleInfo, c: ServiceCallFact): { sites: number[]; addr: number | null } {
+export function cancelledSites(info: HandleInfo, c: ServiceCallFact): { sites: readonly number[]; addr: number | null } {
   const esi = c.regs[ESI]!;
   if (esi.k === K_HANDLE) return { sites: [esi.site], addr: null };
-  if (esi.k === K_LOAD) return { sites: [...(info.variables.get(esi.addr) ?? [])], addr: esi.addr };
+  if (esi.k === K_LOAD) return { sites: info.variables.get(esi.addr) ?? [], addr: esi.addr };
   return { sites: [], addr: null };
+}
+
+/** The variable a Cancel call's handle (ESI) was loaded from, or null. */
+export function cancelledVariable(c: ServiceCallFact): number | null {
+  const esi = c.regs[ESI]!;
+  return esi.k === K_LOAD ? esi.addr : null;
 }

@@ -25,10 +25,9 @@ export const illegalSystemControlSend: Rule = {
     good: "\tmov\teax, Set_Device_Focus\n\tVMMcall Get_Sys_VM_Handle\n\txor\tedx, edx\n\txor\tesi, esi\n\tVMMcall System_Control",
   },
   check({ program: p, report }) {
-    const serviceCalls = p.facts.serviceCalls;
-    for (let k = 0; k < serviceCalls.length; k++) {
-      const c = serviceCalls[k]!;
-      if (c.name !== "System_Control") continue;
+    const sends = p.serviceCalls.of("System_Control");
+    for (let k = 0; k < sends.length; k++) {
+      const c = sends[k]!;
       const eax = c.regs[EAX];
       if (!isConstVal(eax)) continue;
       const m = messageByValue(eax.n);

@@ -20,10 +20,10 @@ export const priorityBoostUnset: Rule = {
     good: "\tmov\teax, Low_Pri_Device_Boost\n\tmov\tecx, PEF_Wait_For_STI\n\tmov\tesi, OFFSET32 My_Event\n\tVMMcall Call_Priority_VM_Event",
   },
   check({ program: p, report }) {
-    const serviceCalls = p.facts.serviceCalls;
-    for (let k = 0; k < serviceCalls.length; k++) {
-      const c = serviceCalls[k]!;
-      if (c.name !== "Call_Priority_VM_Event" || c.written & (1 << EAX)) continue;
+    const calls = p.serviceCalls.of("Call_Priority_VM_Event");
+    for (let k = 0; k < calls.length; k++) {
+      const c = calls[k]!;
+      if (c.written & (1 << EAX)) continue;
       // A SERVICE is called by code lint does not see, which may well set EAX.
       const root = p.procAt(c.ctx.root);
       if (c.ctx.kind === "procedure" && root && (root.options.includes("SERVICE") || root.options.includes("ASYNC_SERVICE"))) continue;

@@ -22,10 +22,9 @@ export const privateMessageRange: Rule = {
     good: "MY_MSG\tequ\tBEGIN_RESERVED_PRIVATE_SYSTEM_CONTROL + 1\n\tmov\teax, MY_MSG\n\tmov\tecx, OFFSET32 OTHER_DDB\n\tVMMcall Directed_Sys_Control",
   },
   check({ program: p, report }) {
-    const serviceCalls = p.facts.serviceCalls;
-    for (let k = 0; k < serviceCalls.length; k++) {
-      const c = serviceCalls[k]!;
-      if (c.name !== "System_Control" && c.name !== "Directed_Sys_Control") continue;
+    const sends = p.serviceCalls.of("System_Control", "Directed_Sys_Control");
+    for (let k = 0; k < sends.length; k++) {
+      const c = sends[k]!;
       const eax = c.regs[EAX];
       if (!isConstVal(eax) || classifyMessage(eax.n).kind !== "invalid") continue;
       report({

@@ -38,10 +38,10 @@ export const queryDestroyObjectionSilent: Rule = {
       if (c.service === null || MESSAGE_BOXES.has(c.service)) tells.add(c.ctx.id);
     }
     const done = new Set<number>();
-    const returns = p.facts.returns;
+    const returns = p.rootReturns.of("message");
     for (let k = 0; k < returns.length; k++) {
       const r = returns[k]!;
-      if (!r.rootFrame || r.ctx.kind !== "message" || r.ctx.message !== QUERY_DESTROY || !(r.cf & CF1)) continue;
+      if (r.ctx.message !== QUERY_DESTROY || !(r.cf & CF1)) continue;
       if (tells.has(r.ctx.id) || done.has(r.index)) continue;
       done.add(r.index);
       report({

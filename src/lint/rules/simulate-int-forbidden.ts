@@ -25,10 +25,10 @@ export const simulateIntForbidden: Rule = {
   },
   check({ program: p, report }) {
     const byIndex = new Map<number, { name: string; messages: Set<string> }>();
-    const serviceCalls = p.facts.serviceCalls;
-    for (let k = 0; k < serviceCalls.length; k++) {
-      const c = serviceCalls[k]!;
-      if (!SERVICES.has(c.name) || c.ctx.kind !== "message") continue;
+    const calls = p.serviceCalls.where((name) => SERVICES.has(name));
+    for (let k = 0; k < calls.length; k++) {
+      const c = calls[k]!;
+      if (c.ctx.kind !== "message") continue;
       const m = messageOf(c.ctx);
       if (!m || m.maySimulateInt !== false) continue;
       let entry = byIndex.get(c.index);

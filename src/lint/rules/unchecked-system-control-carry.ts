@@ -22,7 +22,7 @@ export const uncheckedSystemControlCarry: Rule = {
     good: "\tmov\teax, MY_PRIVATE_MSG\n\tVMMcall System_Control\n\tjc\tfailed",
   },
   check({ program: p, report }) {
-    const sends = new Map(p.facts.serviceCalls.filter((c) => c.name === "System_Control" || c.name === "Directed_Sys_Control").map((c) => [c.index, c]));
+    const sends = new Map(p.serviceCalls.of("System_Control", "Directed_Sys_Control").map((c) => [c.index, c]));
     const done = new Set<number>();
     const carryLosses = p.facts.carryLosses;
     for (let k = 0; k < carryLosses.length; k++) {

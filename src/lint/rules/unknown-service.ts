@@ -3,7 +3,7 @@ import { suggest } from "../../front/suggest.js";
 import { ALL_SERVICES } from "../../vmm/tables/services.js";
 import { deviceOfServiceName } from "../facts.js";
 import type { Rule } from "../types.js";
-import { callStatements } from "./service-calls.js";
+import { callStatements, statementsWhere } from "./service-calls.js";
 import { w95 } from "./uri.js";
 
 export const unknownService: Rule = {
@@ -24,15 +24,19 @@ export const unknownService: Rule = {
   check({ program: p, report }) {
     const tables = new Set(ALL_SERVICES.map((s) => s.device.toUpperCase()));
     const declared = new Set(p.devices.map((d) => d.name.toUpperCase()));
-    for (const c of callStatements(p)) {
-      if (c.service) continue;
+    const unknown = statementsWhere(callStatements(p), (c) => {
+      if (c.service) return false;
       const prefix = /^@?@?_?([A-Za-z0-9]+)_/.exec(c.name)?.[1]?.toUpperCase() ?? "";
-      if (declared.has(prefix)) continue;
+      if (declared.has(prefix)) return false;
       const device = deviceOfServiceName(c.name);
-      if (device && !tables.has(device.toUpperCase())) continue;
+      return !device || tables.has(device.toUpperCase());
+    });
+    for (let k = 0; k < unknown.length; k++) {
+      const { index, c } = unknown[k]!;
+      const device = deviceOfServiceName(c.name);
       const hint = suggest(c.name, ALL_SERVICES.map((s) => s.name));
       report({
-        span: p.span(c.index),
+        span: p.span(index),
         message: device ? `\`${c.name}\` is not in ${device}'s service table` : `\`${c.name}\` is not a VMM service`,
         help: hint ? `did you mean \`${hint}\`?` : "check the name against the DDK's service list",
       });

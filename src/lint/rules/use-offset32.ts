@@ -52,7 +52,10 @@ function collectAllOffsets(operands: readonly (Expr | null)[], spans: SourceSpan
 /** The spans of the OFFSET operators in an expression, in source order. */
 function collectOffsets(e: Expr | null, spans: SourceSpan[]): void {
   if (!e) return;
-  switch (e.k) {
+  // Expressions come in many shapes, so each read of `k` is a slow lookup: read once, and leaves (most) first.
+  const { k } = e;
+  if (k === "name" || k === "num") return;
+  switch (k) {
     case "unary":
       if (e.op === "OFFSET") spans.push(e.span);
       return collectOffsets(e.arg, spans);
@@ -68,7 +71,7 @@ function collectOffsets(e: Expr | null, spans: SourceSpan[]): void {
     case "seg":
       return collectOffsets(e.arg, spans);
     case "dup":
-      for (const x of e.items) collectOffsets(x, spans);
+      for (let i = 0; i < e.items.length; i++) collectOffsets(e.items[i]!, spans);
       return;
     default:
       return;

@@ -1,7 +1,7 @@
 // VMMcall/VMMjmp naming another device's service (vmm-facts §3.1, §7 rule 24).
 import { deviceOfServiceName } from "../facts.js";
 import type { Rule } from "../types.js";
-import { callStatements } from "./service-calls.js";
+import { callStatements, statementsWhere, type CallStatements } from "./service-calls.js";
 import { w95 } from "./uri.js";
 
 export const vmmcallNonVmmService: Rule = {
@@ -21,16 +21,21 @@ export const vmmcallNonVmmService: Rule = {
     good: "\tVxDcall VPICD_Virtualize_IRQ",
   },
   check({ program: p, report }) {
-    for (const c of callStatements(p)) {
-      if (!c.macro.startsWith("vmm")) continue;
-      const device = c.service ? (c.service.device !== "VMM" ? c.service.device : null) : deviceOfServiceName(c.name);
-      if (!device) continue;
+    const wrong = statementsWhere(callStatements(p), (c) => c.macro.startsWith("vmm") && deviceOf(c) !== null);
+    for (let k = 0; k < wrong.length; k++) {
+      const { index, c } = wrong[k]!;
+      const device = deviceOf(c);
       const vxd = c.macro === "vmmjmp" ? "VxDjmp" : "VxDcall";
       report({
-        span: p.span(c.index),
+        span: p.span(index),
         message: `\`${c.name}\` is a ${device} service, but ${c.macro === "vmmjmp" ? "VMMjmp" : "VMMcall"} takes only VMM services`,
         help: `call it with ${vxd} ${c.name}`,
       });
     }
   },
 };
+
+/** The other device whose service a statement names, or null (a VMM service, or a name lint cannot place). */
+function deviceOf(c: CallStatements): string | null {
+  return c.service ? (c.service.device !== "VMM" ? c.service.device : null) : deviceOfServiceName(c.name);
+}
