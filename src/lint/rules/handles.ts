@@ -49,8 +49,8 @@ export function handleInfo(p: LintProgram): HandleInfo {
 export function cancelledSites(info: HandleInfo, c: ServiceCallFact): { sites: readonly number[]; addr: number | null } {
   const esi = c.regs[ESI]!;
   if (esi.k === K_HANDLE) return { sites: [esi.site], addr: null };
-  if (esi.k === K_LOAD) return { sites: info.variables.get(esi.addr) ?? [], addr: esi.addr };
-  return { sites: [], addr: null };
+  const addr = cancelledVariable(c);
+  return addr === null ? { sites: [], addr } : { sites: info.variables.get(addr) ?? [], addr };
 }
 
 /** The variable a Cancel call's handle (ESI) was loaded from, or null. */

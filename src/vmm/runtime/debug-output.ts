@@ -9,19 +9,19 @@ REG_NAMES16.forEach((n, i) => REGS.set(n.toUpperCase(), { reg: i as Reg, size: 2
 REG_NAMES8_LOW.forEach((n, i) => REGS.set(n.toUpperCase(), { reg: i as Reg, size: 1, high: false }));
 REG_NAMES8_HIGH.forEach((n, i) => REGS.set(n.toUpperCase(), { reg: i as Reg, size: 1, high: true }));
 
-/** A register placeholder of a debug string (the DDK's term): `#EAX` prints EAX in hex, `?ESI` the label nearest ESI. */
-const PLACEHOLDER = /([#?])(E[ABCD]X|E[SD]I|E[BS]P|[ABCD]X|[SD]I|[BS]P|[ABCD][LH])\b/gi;
+/** A register named in a debug string: `#EAX` prints EAX in hex, `?ESI` the label nearest ESI. */
+const REGISTER_MARK = /([#?])(E[ABCD]X|E[SD]I|E[BS]P|[ABCD]X|[SD]I|[BS]P|[ABCD][LH])\b/gi;
 
 /** The same pattern without the global flag, so that `exec` keeps no position between calls. */
-const ONE_PLACEHOLDER = new RegExp(PLACEHOLDER.source, "i");
+const ONE_REGISTER_MARK = new RegExp(REGISTER_MARK.source, "i");
 
 /** The first `#REG` or `?REG` placeholder in a debug string, or null. */
 export function firstPlaceholder(text: string): string | null {
-  return ONE_PLACEHOLDER.exec(text)?.[0] ?? null;
+  return ONE_REGISTER_MARK.exec(text)?.[0] ?? null;
 }
 
 export function formatDebugString(text: string, cpu: Cpu): string {
-  return text.replace(PLACEHOLDER, (whole, kind: string, name: string) => {
+  return text.replace(REGISTER_MARK, (whole, kind: string, name: string) => {
     const r = REGS.get(name.toUpperCase());
     if (!r) return whole;
     const value = cpu.getReg(r.reg, r.size, r.high) >>> 0;
